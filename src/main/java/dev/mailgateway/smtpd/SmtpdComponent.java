@@ -1,0 +1,69 @@
+package dev.mailgateway.smtpd;
+
+import dev.mailgateway.smtpd.internal.EventLoops;
+import java.util.Map;
+import org.apache.camel.Endpoint;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.support.DefaultComponent;
+
+/**
+ * The {@code smtpd} component: an ESMTP listener as a Camel consumer ({@code from: smtpd:mx?port=2525}). Each
+ * endpoint is one listener with its own copy of the configuration; all listeners share the component's Netty
+ * threads.
+ */
+@org.apache.camel.spi.annotations.Component("smtpd")
+public class SmtpdComponent extends DefaultComponent {
+
+    @Metadata(description = "Default options for every listener of this component")
+    private SmtpdConfiguration configuration = new SmtpdConfiguration();
+    @Metadata(description = "Netty I/O threads shared by all listeners (default: one per core)")
+    private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+    private EventLoops eventLoops;
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        if (remaining == null || remaining.isBlank()) {
+            throw new IllegalArgumentException("smtpd needs a listener name, e.g. smtpd:mx");
+        }
+        SmtpdConfiguration config = configuration.copy();
+        setProperties(config, parameters);
+        SmtpdEndpoint endpoint = new SmtpdEndpoint(uri, this, remaining, config);
+        setProperties(endpoint, parameters);
+        return endpoint;
+    }
+
+    synchronized EventLoops eventLoops() {
+        if (eventLoops == null) {
+            eventLoops = new EventLoops(ioThreads);
+        }
+        return eventLoops;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        synchronized (this) {
+            if (eventLoops != null) {
+                eventLoops.shutdown();
+                eventLoops = null;
+            }
+        }
+        super.doStop();
+    }
+
+    public SmtpdConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    public void setConfiguration(SmtpdConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    public int getIoThreads() {
+        return ioThreads;
+    }
+
+    public void setIoThreads(int ioThreads) {
+        this.ioThreads = ioThreads;
+    }
+}

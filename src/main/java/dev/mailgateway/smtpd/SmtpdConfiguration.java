@@ -1,0 +1,235 @@
+package dev.mailgateway.smtpd;
+
+import dev.mailgateway.smtpd.internal.BareLineEndings;
+import java.time.Duration;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriParams;
+
+/**
+ * Options of one smtpd listener. The component holds defaults; each endpoint gets its own copy with the URI's
+ * options applied. The defaults are the safe ones: not an open relay, limits on size, recipients, errors,
+ * connections and time.
+ */
+@UriParams
+public class SmtpdConfiguration implements Cloneable {
+
+    @UriParam(defaultValue = "0.0.0.0", description = "Address to listen on")
+    private String bind = "0.0.0.0";
+    @UriParam(defaultValue = "2525", description = "TCP port to listen on (0 picks a free one)")
+    private int port = 2525;
+    @UriParam(description = "Host name in the greeting, EHLO and Received headers; blank: this machine's name")
+    private String hostname = "";
+    @UriParam(defaultValue = "26214400", description = "Largest message in bytes (SIZE, and enforced in DATA)")
+    private long maxMessageSize = 25L * 1024 * 1024;
+    @UriParam(defaultValue = "100", description = "Recipients per message; more get 452 4.5.3")
+    private int maxRecipients = 100;
+    @UriParam(defaultValue = "2048", description = "Longest command line; longer gets 500 5.5.2")
+    private int maxLineLength = 2048;
+    @UriParam(defaultValue = "20", description = "Error replies before the session is closed with 421")
+    private int maxErrors = 20;
+    @UriParam(defaultValue = "5m", description = "Time without input before 421 4.4.2 and close")
+    private Duration idleTimeout = Duration.ofMinutes(5);
+    @UriParam(defaultValue = "0s", description = "Wait before greeting untrusted clients; talking first: 554")
+    private Duration greetPause = Duration.ZERO;
+    @UriParam(defaultValue = "1000", description = "Concurrent sessions on this listener")
+    private int maxConnections = 1000;
+    @UriParam(defaultValue = "50", description = "Concurrent sessions per client address (trusted exempt)")
+    private int maxConnectionsPerClient = 50;
+    @UriParam(defaultValue = "127.0.0.0/8,::1/128", description = "Clients that may relay anywhere (CIDR list)")
+    private String trustedNetworks = "127.0.0.0/8,::1/128";
+    @UriParam(description = "Domains we accept mail for from anyone (.domain: its subdomains)")
+    private String relayDomains = "";
+    @UriParam(description = "File of valid recipients of relay domains; blank: no validation")
+    private String recipientMap = "";
+    @UriParam(defaultValue = "+", description = "Address extension delimiter for recipient map lookups")
+    private String recipientDelimiter = "+";
+    @UriParam(defaultValue = "REJECT", description = "Bare CR or LF in message data: REJECT (550 5.5.2) or NORMALIZE")
+    private BareLineEndings bareLineEndings = BareLineEndings.REJECT;
+    @UriParam(description = "Endpoint of a policy route asked at CONNECT, HELO, MAIL and RCPT (e.g. direct:policy)")
+    private String policyUri = "";
+    @UriParam(defaultValue = "30s", description = "Longest wait for the policy route; then 451 4.3.5")
+    private Duration policyTimeout = Duration.ofSeconds(30);
+    @UriParam(defaultValue = "64", description = "Threads that run routes (never the network threads)")
+    private int workerThreads = 64;
+    @UriParam(defaultValue = "256", description = "Messages waiting for a worker; beyond it clients get 421 4.3.2")
+    private int workerQueueSize = 256;
+    @UriParam(defaultValue = "30s", description = "How long a stopping listener lets sessions finish")
+    private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+    public SmtpdConfiguration copy() {
+        try {
+            return (SmtpdConfiguration) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new RuntimeCamelException(e);
+        }
+    }
+
+    public String getBind() {
+        return bind;
+    }
+
+    public void setBind(String bind) {
+        this.bind = bind;
+    }
+
+    public int getPort() {
+        return port;
+    }
+
+    public void setPort(int port) {
+        this.port = port;
+    }
+
+    public String getHostname() {
+        return hostname;
+    }
+
+    public void setHostname(String hostname) {
+        this.hostname = hostname;
+    }
+
+    public long getMaxMessageSize() {
+        return maxMessageSize;
+    }
+
+    public void setMaxMessageSize(long maxMessageSize) {
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    public int getMaxRecipients() {
+        return maxRecipients;
+    }
+
+    public void setMaxRecipients(int maxRecipients) {
+        this.maxRecipients = maxRecipients;
+    }
+
+    public int getMaxLineLength() {
+        return maxLineLength;
+    }
+
+    public void setMaxLineLength(int maxLineLength) {
+        this.maxLineLength = maxLineLength;
+    }
+
+    public int getMaxErrors() {
+        return maxErrors;
+    }
+
+    public void setMaxErrors(int maxErrors) {
+        this.maxErrors = maxErrors;
+    }
+
+    public Duration getIdleTimeout() {
+        return idleTimeout;
+    }
+
+    public void setIdleTimeout(Duration idleTimeout) {
+        this.idleTimeout = idleTimeout;
+    }
+
+    public Duration getGreetPause() {
+        return greetPause;
+    }
+
+    public void setGreetPause(Duration greetPause) {
+        this.greetPause = greetPause;
+    }
+
+    public int getMaxConnections() {
+        return maxConnections;
+    }
+
+    public void setMaxConnections(int maxConnections) {
+        this.maxConnections = maxConnections;
+    }
+
+    public int getMaxConnectionsPerClient() {
+        return maxConnectionsPerClient;
+    }
+
+    public void setMaxConnectionsPerClient(int maxConnectionsPerClient) {
+        this.maxConnectionsPerClient = maxConnectionsPerClient;
+    }
+
+    public String getTrustedNetworks() {
+        return trustedNetworks;
+    }
+
+    public void setTrustedNetworks(String trustedNetworks) {
+        this.trustedNetworks = trustedNetworks;
+    }
+
+    public String getRelayDomains() {
+        return relayDomains;
+    }
+
+    public void setRelayDomains(String relayDomains) {
+        this.relayDomains = relayDomains;
+    }
+
+    public String getRecipientMap() {
+        return recipientMap;
+    }
+
+    public void setRecipientMap(String recipientMap) {
+        this.recipientMap = recipientMap;
+    }
+
+    public String getRecipientDelimiter() {
+        return recipientDelimiter;
+    }
+
+    public void setRecipientDelimiter(String recipientDelimiter) {
+        this.recipientDelimiter = recipientDelimiter;
+    }
+
+    public BareLineEndings getBareLineEndings() {
+        return bareLineEndings;
+    }
+
+    public void setBareLineEndings(BareLineEndings bareLineEndings) {
+        this.bareLineEndings = bareLineEndings;
+    }
+
+    public String getPolicyUri() {
+        return policyUri;
+    }
+
+    public void setPolicyUri(String policyUri) {
+        this.policyUri = policyUri;
+    }
+
+    public Duration getPolicyTimeout() {
+        return policyTimeout;
+    }
+
+    public void setPolicyTimeout(Duration policyTimeout) {
+        this.policyTimeout = policyTimeout;
+    }
+
+    public int getWorkerThreads() {
+        return workerThreads;
+    }
+
+    public void setWorkerThreads(int workerThreads) {
+        this.workerThreads = workerThreads;
+    }
+
+    public int getWorkerQueueSize() {
+        return workerQueueSize;
+    }
+
+    public void setWorkerQueueSize(int workerQueueSize) {
+        this.workerQueueSize = workerQueueSize;
+    }
+
+    public Duration getShutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    public void setShutdownTimeout(Duration shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.mailgateway.smtpd.internal;
+
+import dev.mailgateway.mail.SmtpReply;
+
+/**
+ * The fixed replies of the listener, in one place. Texts follow Postfix where it has one, so operators and
+ * their clients see what they know; every 2xx/4xx/5xx carries an RFC 3463 code (RFC 2034 leaves it out of the
+ * greeting, the EHLO/HELO answer and 354 only).
+ */
+public final class Replies {
+
+    private Replies() {
+    }
+
+    public static final SmtpReply OK = SmtpReply.of(250, "2.0.0", "Ok");
+    public static final SmtpReply SENDER_OK = SmtpReply.of(250, "2.1.0", "Ok");
+    public static final SmtpReply RECIPIENT_OK = SmtpReply.of(250, "2.1.5", "Ok");
+    public static final SmtpReply START_DATA = SmtpReply.withoutStatus(354, "End data with <CR><LF>.<CR><LF>");
+    public static final SmtpReply BYE = SmtpReply.of(221, "2.0.0", "Bye");
+    public static final SmtpReply VRFY = SmtpReply.of(252, "2.0.0",
+            "Cannot VRFY user, but will accept message and attempt delivery");
+
+    public static final SmtpReply UNKNOWN_COMMAND = SmtpReply.of(500, "5.5.2", "Error: command not recognized");
+    public static final SmtpReply LINE_TOO_LONG = SmtpReply.of(500, "5.5.2", "Error: line too long");
+    public static final SmtpReply NOT_IMPLEMENTED = SmtpReply.of(502, "5.5.1", "Error: command not implemented");
+    public static final SmtpReply EHLO_SYNTAX = SmtpReply.of(501, "5.5.4", "Syntax: EHLO hostname");
+    public static final SmtpReply HELO_SYNTAX = SmtpReply.of(501, "5.5.4", "Syntax: HELO hostname");
+    public static final SmtpReply MAIL_SYNTAX = SmtpReply.of(501, "5.5.4", "Syntax: MAIL FROM:<address>");
+    public static final SmtpReply RCPT_SYNTAX = SmtpReply.of(501, "5.5.4", "Syntax: RCPT TO:<address>");
+    public static final SmtpReply NO_ARGUMENTS = SmtpReply.of(501, "5.5.4", "Syntax error: no arguments allowed");
+    public static final SmtpReply BAD_SENDER = SmtpReply.of(501, "5.1.7", "Bad sender address syntax");
+    public static final SmtpReply BAD_RECIPIENT = SmtpReply.of(501, "5.1.3", "Bad recipient address syntax");
+    public static final SmtpReply BAD_SIZE = SmtpReply.of(501, "5.5.4", "Bad SIZE parameter value");
+    public static final SmtpReply BAD_BODY = SmtpReply.of(501, "5.5.4", "Bad BODY parameter value");
+    public static final SmtpReply PARAMETER_SYNTAX = SmtpReply.of(501, "5.5.4", "Bad parameter syntax");
+    public static final SmtpReply VRFY_SYNTAX = SmtpReply.of(501, "5.5.4", "Syntax: VRFY address");
+    public static final SmtpReply HELP = SmtpReply.of(214, "2.0.0",
+            "Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP");
+    public static final SmtpReply FORBIDDEN = SmtpReply.of(221, "2.7.0", "Error: this is an SMTP server, goodbye");
+
+    public static final SmtpReply HELO_FIRST = SmtpReply.of(503, "5.5.1", "Error: send HELO/EHLO first");
+    public static final SmtpReply NESTED_MAIL = SmtpReply.of(503, "5.5.1", "Error: nested MAIL command");
+    public static final SmtpReply NEED_MAIL = SmtpReply.of(503, "5.5.1", "Error: need MAIL command");
+    public static final SmtpReply NEED_RCPT = SmtpReply.of(503, "5.5.1", "Error: need RCPT command");
+    public static final SmtpReply NO_VALID_RECIPIENTS = SmtpReply.of(554, "5.5.1", "Error: no valid recipients");
+    public static final SmtpReply NO_SERVICE = SmtpReply.of(503, "5.5.1", "Error: no SMTP service here");
+
+    public static final SmtpReply TOO_BIG = SmtpReply.of(552, "5.3.4", "Error: message file too big");
+    public static final SmtpReply TOO_MANY_RECIPIENTS = SmtpReply.of(452, "4.5.3", "Error: too many recipients");
+    public static final SmtpReply BARE_LINE_ENDING = SmtpReply.of(550, "5.5.2",
+            "Error: bare <CR> or <LF> in message; lines must end with <CR><LF>");
+    /** 555 5.5.4 for a MAIL or RCPT parameter we do not support (RFC 5321 §4.1.1.11). */
+    public static SmtpReply unsupportedParameter(String keyword) {
+        return SmtpReply.of(555, "5.5.4", "Unsupported option: " + keyword);
+    }
+
+    public static final SmtpReply NOT_QUEUED = SmtpReply.of(451, "4.3.0",
+            "Error: message not queued, please try again later");
+}

@@ -1,0 +1,200 @@
+package dev.mailgateway.smtpd.internal;
+
+import dev.mailgateway.mail.SmtpReply;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The network side of one SMTP session, on its Netty event loop: feeds the client's bytes to the current
+ * {@link InputReader}, writes replies and flushes them once per batch of input (so pipelined commands are answered
+ * in one write), and holds input back while the session waits for a check or the route. Nothing here blocks.
+ */
+final class SmtpConnection extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpConnection.class);
+    /** Input held while the session waits, before we stop reading from the socket. */
+    private static final int PAUSED_INPUT_LIMIT = 64 * 1024;
+
+    private final ListenerSettings settings;
+    private final MessageDelivery delivery;
+    private final SmtpServer server;
+    private ChannelHandlerContext ctx;
+    private SmtpSession session;
+    private ByteBuf input;
+    private InputReader reader;
+    private boolean paused;
+    private boolean closing;
+    private boolean unflushed;
+
+    SmtpConnection(ListenerSettings settings, MessageDelivery delivery, SmtpServer server) {
+        this.settings = settings;
+        this.delivery = delivery;
+        this.server = server;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.input = ctx.alloc().heapBuffer(512);
+        this.session = new SmtpSession(settings, this, delivery, (InetSocketAddress) ctx.channel().remoteAddress());
+        server.opened(this);
+        session.start();
+        process(input);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf data = (ByteBuf) msg;
+        try {
+            if (closing) {
+                return;
+            }
+            if (input.isReadable()) {
+                input.writeBytes(data);
+                process(input);
+            } else {
+                process(data); // the common case: no copy into our buffer
+                if (data.isReadable() && !closing) {
+                    input.writeBytes(data);
+                }
+            }
+        } finally {
+            data.release();
+        }
+    }
+
+    private void process(ByteBuf in) {
+        while (!paused && !closing && in.isReadable() && reader.read(in, session)) {
+            // each round handles one command line or the rest of the message data
+        }
+        if (in == input && input != null) {
+            if (!input.isReadable()) {
+                input.clear();
+            } else if (input.readerIndex() > 4096) {
+                input.discardReadBytes();
+            }
+            if (paused && input.readableBytes() > PAUSED_INPUT_LIMIT) {
+                ctx.channel().config().setAutoRead(false);
+            }
+        }
+        if (unflushed && !closing) {
+            unflushed = false;
+            ctx.flush();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && !paused && !closing) {
+            session.timedOut();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        server.closed(this);
+        session.closed();
+        if (input != null) {
+            input.release();
+            input = null;
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("connection from {} failed: {}", session == null ? "?" : session.clientText(), cause.toString());
+        closing = true;
+        ctx.close();
+    }
+
+    // ---- used by the session, always on the event loop ----
+
+    void setReader(InputReader reader) {
+        this.reader = reader;
+    }
+
+    void write(SmtpReply reply) {
+        if (!closing) {
+            ctx.write(Unpooled.wrappedBuffer(reply.wire()), ctx.voidPromise());
+            unflushed = true;
+        }
+    }
+
+    /** Sends the reply (and anything not yet flushed), then closes; input after this is ignored. */
+    void writeAndClose(SmtpReply reply) {
+        if (!closing) {
+            closing = true;
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(reply.wire())).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Stops handing input to the session until {@link #resume()}; replies so far are flushed. */
+    void pause() {
+        paused = true;
+    }
+
+    void resume() {
+        paused = false;
+        if (!ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    boolean isPaused() {
+        return paused;
+    }
+
+    boolean isClosing() {
+        return closing;
+    }
+
+    /**
+     * Runs the task on this connection's event loop, later (never inline, so a session never re-enters itself),
+     * then goes on with any input that was held back.
+     */
+    void onLoop(Runnable task) {
+        ctx.executor().execute(() -> {
+            task.run();
+            if (input != null) {
+                process(input);
+            }
+        });
+    }
+
+    void schedule(Runnable task, Duration delay) {
+        ctx.executor().schedule(() -> {
+            if (!closing) {
+                task.run();
+                if (input != null) {
+                    process(input);
+                }
+            }
+        }, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Cuts the connection now, from any thread. */
+    void close() {
+        if (ctx != null) {
+            ctx.close();
+        }
+    }
+
+    /** Called from any thread when the listener shuts down. */
+    void drain() {
+        onLoop(() -> {
+            if (session != null) {
+                session.drain();
+            }
+        });
+    }
+}

@@ -1,0 +1,131 @@
+package dev.mailgateway.smtpd.internal;
+
+import dev.mailgateway.mail.SmtpReply;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One listening socket and its sessions. Refuses connections over the limits with 421 before any session
+ * starts, and shuts down gracefully: new clients get 421, sessions finish what they are doing, then the socket
+ * closes.
+ */
+public final class SmtpServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpServer.class);
+
+    private final ListenerSettings settings;
+    private final MessageDelivery delivery;
+    private final EventLoops loops;
+    private final ConnectionLimiter limiter;
+    private final Set<SmtpConnection> connections = ConcurrentHashMap.newKeySet();
+    private volatile boolean draining;
+    private Channel serverChannel;
+
+    public SmtpServer(ListenerSettings settings, MessageDelivery delivery, EventLoops loops) {
+        this.settings = settings;
+        this.delivery = delivery;
+        this.loops = loops;
+        this.limiter = new ConnectionLimiter(settings.maxConnections(), settings.maxConnectionsPerClient());
+    }
+
+    public InetSocketAddress bind(String host, int port) throws InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(loops.acceptor(), loops.io())
+                .channel(loops.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        admit(channel);
+                    }
+                });
+        serverChannel = bootstrap.bind(host, port).sync().channel();
+        InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
+        LOG.info("listener {} on {}:{} as {}", settings.name(), address.getHostString(), address.getPort(),
+                settings.hostname());
+        return address;
+    }
+
+    private void admit(SocketChannel channel) {
+        InetSocketAddress remote = channel.remoteAddress();
+        if (draining) {
+            refuse(channel, settings.replies().shuttingDown());
+            return;
+        }
+        boolean trusted = settings.trustedNetworks().contains(remote.getAddress());
+        switch (limiter.acquire(remote.getAddress(), trusted)) {
+            case TOO_MANY -> {
+                LOG.warn("NOQUEUE: reject: CONNECT from {}: too many connections ({})", remote, limiter.open());
+                refuse(channel, settings.replies().tooManyConnections());
+            }
+            case TOO_MANY_FROM_CLIENT -> {
+                LOG.warn("NOQUEUE: reject: CONNECT from {}: too many connections from this client", remote);
+                refuse(channel, settings.replies().tooManyFromClient());
+            }
+            case OK -> {
+                channel.closeFuture().addListener(f -> limiter.release(remote.getAddress()));
+                long idle = settings.idleTimeout().toMillis();
+                channel.pipeline().addLast(
+                        new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS),
+                        new SmtpConnection(settings, delivery, this));
+            }
+        }
+    }
+
+    private static void refuse(Channel channel, SmtpReply reply) {
+        channel.writeAndFlush(Unpooled.wrappedBuffer(reply.wire())).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    void opened(SmtpConnection connection) {
+        connections.add(connection);
+        if (draining) {
+            connection.drain();
+        }
+    }
+
+    void closed(SmtpConnection connection) {
+        connections.remove(connection);
+    }
+
+    /** Sessions currently open. */
+    public int sessions() {
+        return connections.size();
+    }
+
+    /**
+     * Graceful stop: from now on new clients get 421; each session ends as soon as it is not in the middle of a
+     * message; after at most {@code timeout} the rest are cut. Then the socket closes.
+     */
+    public void shutdown(Duration timeout) throws InterruptedException {
+        draining = true;
+        connections.forEach(SmtpConnection::drain);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!connections.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20); // a shutdown poll, not a test wait: sessions end on their own event loops
+        }
+        if (!connections.isEmpty()) {
+            LOG.warn("listener {}: {} sessions still open after {}, closing them", settings.name(),
+                    connections.size(), timeout);
+        }
+        if (serverChannel != null) {
+            serverChannel.close().sync();
+        }
+        connections.forEach(SmtpConnection::close);
+        LOG.info("listener {} stopped", settings.name());
+    }
+}

@@ -1,0 +1,57 @@
+package dev.mailgateway.smtpd.internal;
+
+import dev.mailgateway.mail.Envelope;
+import dev.mailgateway.mail.MailAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** The mail transaction in progress: from MAIL FROM to the end of DATA, RSET or a new HELO/EHLO. */
+final class Transaction {
+
+    private final MailAddress sender;
+    private final String bodyType;
+    private final long declaredSize;
+    private final List<MailAddress> recipients = new ArrayList<>();
+    private boolean recipientRefused;
+
+    Transaction(MailAddress sender, String bodyType, long declaredSize) {
+        this.sender = sender;
+        this.bodyType = bodyType;
+        this.declaredSize = declaredSize;
+    }
+
+    MailAddress sender() {
+        return sender;
+    }
+
+    /** SIZE= from MAIL FROM, 0 when not declared. */
+    long declaredSize() {
+        return declaredSize;
+    }
+
+    List<MailAddress> recipients() {
+        return Collections.unmodifiableList(recipients);
+    }
+
+    boolean hasRecipient(MailAddress recipient) {
+        return recipients.contains(recipient);
+    }
+
+    void addRecipient(MailAddress recipient) {
+        recipients.add(recipient);
+    }
+
+    void recipientRefused() {
+        recipientRefused = true;
+    }
+
+    /** Whether a RCPT was tried and refused: DATA then says "no valid recipients" rather than "need RCPT". */
+    boolean hadRefusedRecipient() {
+        return recipientRefused;
+    }
+
+    Envelope envelope() {
+        return new Envelope(sender, recipients, bodyType);
+    }
+}

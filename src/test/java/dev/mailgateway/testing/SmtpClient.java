@@ -1,0 +1,141 @@
+package dev.mailgateway.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A raw SMTP client for protocol tests, in the send/expect style of SubEthaSMTP's tests: it writes exactly the
+ * bytes it is given and reads whole (multi-line) replies. Every read has a generous timeout, so a server that
+ * fails to answer fails the test instead of hanging it.
+ */
+public final class SmtpClient implements AutoCloseable {
+
+    private static final int TIMEOUT_MILLIS = 15_000;
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    public SmtpClient(int port) throws IOException {
+        socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
+        socket.setSoTimeout(TIMEOUT_MILLIS);
+        socket.setTcpNoDelay(true);
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+    }
+
+    /** Connects and reads the 220 greeting. */
+    public static SmtpClient connect(int port) throws IOException {
+        SmtpClient client = new SmtpClient(port);
+        client.expect("220 ");
+        return client;
+    }
+
+    /** Connects, reads the greeting and says EHLO. */
+    public static SmtpClient ehlo(int port) throws IOException {
+        SmtpClient client = connect(port);
+        client.send("EHLO client.test");
+        client.expect("250 ");
+        return client;
+    }
+
+    /** Sends one command line, CRLF appended. */
+    public SmtpClient send(String line) throws IOException {
+        return sendRaw(line + "\r\n");
+    }
+
+    /** Sends these characters exactly (UTF-8), no line ending added. */
+    public SmtpClient sendRaw(String text) throws IOException {
+        return sendRaw(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public SmtpClient sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+        return this;
+    }
+
+    /** Reads one reply; multi-line replies come back with lines joined by "\n". */
+    public String reply() throws IOException {
+        StringBuilder reply = new StringBuilder();
+        while (true) {
+            String line = readLine();
+            if (line == null) {
+                throw new IOException("connection closed by server; read so far: " + reply);
+            }
+            reply.append(line);
+            if (line.length() < 4 || line.charAt(3) != '-') {
+                return reply.toString();
+            }
+            reply.append('\n');
+        }
+    }
+
+    /** Reads one reply and checks its start (for multi-line replies, the start of the last line). */
+    public String expect(String start) throws IOException {
+        String reply = reply();
+        String last = reply.substring(reply.lastIndexOf('\n') + 1);
+        assertThat(last).as("reply to the last command").startsWith(start);
+        return reply;
+    }
+
+    /** Sends a command and checks the reply's start. */
+    public String command(String line, String expectedStart) throws IOException {
+        send(line);
+        return expect(expectedStart);
+    }
+
+    /** Sends MAIL, RCPT for each recipient, DATA and the message (dot-stuffed by the caller), expecting acceptance. */
+    public String sendMessage(String from, String data, String... recipients) throws IOException {
+        command("MAIL FROM:<" + from + ">", "250 ");
+        for (String recipient : recipients) {
+            command("RCPT TO:<" + recipient + ">", "250 ");
+        }
+        command("DATA", "354 ");
+        sendRaw(data);
+        sendRaw(".\r\n");
+        return expect("250 2.0.0 Ok: queued as ");
+    }
+
+    /** True when the server closed the connection (end of stream) before the timeout. */
+    public boolean isClosedByServer() throws IOException {
+        try {
+            return in.read() < 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset by peer
+        }
+    }
+
+    private String readLine() throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int previous = -1;
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                return line.size() == 0 ? null : line.toString(StandardCharsets.UTF_8);
+            }
+            if (b == '\n' && previous == '\r') {
+                byte[] bytes = line.toByteArray();
+                return new String(bytes, 0, bytes.length - 1, StandardCharsets.UTF_8);
+            }
+            line.write(b);
+            previous = b;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
