@@ -239,12 +239,12 @@ public final class SmtpSession {
         transaction.addRecipient(recipient);
     }
 
-    public void recipientRefused() {
-        transaction.recipientRefused();
+    public void recipientTried() {
+        transaction.recipientTried();
     }
 
-    public boolean hadRefusedRecipient() {
-        return transaction.hadRefusedRecipient();
+    public boolean wasRecipientTried() {
+        return transaction.wasRecipientTried();
     }
 
     public void quit() {

@@ -13,7 +13,7 @@ final class Transaction {
     private final String bodyType;
     private final long declaredSize;
     private final List<MailAddress> recipients = new ArrayList<>();
-    private boolean recipientRefused;
+    private boolean recipientTried;
 
     Transaction(MailAddress sender, String bodyType, long declaredSize) {
         this.sender = sender;
@@ -42,13 +42,13 @@ final class Transaction {
         recipients.add(recipient);
     }
 
-    void recipientRefused() {
-        recipientRefused = true;
+    void recipientTried() {
+        recipientTried = true;
     }
 
-    /** Whether a RCPT was tried and refused: DATA then says "no valid recipients" rather than "need RCPT". */
-    boolean hadRefusedRecipient() {
-        return recipientRefused;
+    /** Whether any RCPT was tried: with none accepted, DATA says "no valid recipients" rather than "need RCPT". */
+    boolean wasRecipientTried() {
+        return recipientTried;
     }
 
     Envelope envelope() {

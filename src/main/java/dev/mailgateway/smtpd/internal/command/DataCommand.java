@@ -13,7 +13,7 @@ final class DataCommand implements SmtpCommand {
         } else if (!session.hasTransaction()) {
             session.reply(Replies.NEED_MAIL);
         } else if (session.recipientCount() == 0) {
-            session.reply(session.hadRefusedRecipient() ? Replies.NO_VALID_RECIPIENTS : Replies.NEED_RCPT);
+            session.reply(session.wasRecipientTried() ? Replies.NO_VALID_RECIPIENTS : Replies.NEED_RCPT);
         } else {
             session.startData();
         }

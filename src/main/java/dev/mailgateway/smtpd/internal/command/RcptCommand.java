@@ -15,6 +15,7 @@ final class RcptCommand implements SmtpCommand {
             session.reply(Replies.NEED_MAIL);
             return;
         }
+        session.recipientTried();
         MailAddress recipient = parse(session, argument);
         if (recipient == null) {
             return;
@@ -32,10 +33,7 @@ final class RcptCommand implements SmtpCommand {
                     session.addRecipient(recipient);
                     session.reply(Replies.RECIPIENT_OK);
                 },
-                refusal -> {
-                    session.recipientRefused();
-                    session.refuse(Stage.RCPT, refusal, recipient);
-                });
+                refusal -> session.refuse(Stage.RCPT, refusal, recipient));
     }
 
     private static MailAddress parse(SmtpSession session, String argument) {
