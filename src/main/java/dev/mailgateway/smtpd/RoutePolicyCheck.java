@@ -29,6 +29,8 @@ final class RoutePolicyCheck implements PolicyCheck {
 
     private static final Logger LOG = LoggerFactory.getLogger(RoutePolicyCheck.class);
     private static final SmtpReply FAILED = SmtpReply.of(451, "4.3.5", "Server configuration problem");
+    /** Marks an answer that did not come in time; compared by identity. */
+    private static final PolicyResult TIMED_OUT = PolicyResult.refuse(FAILED);
 
     private final Endpoint endpoint;
     private final Executor workers;
@@ -60,7 +62,9 @@ final class RoutePolicyCheck implements PolicyCheck {
         } catch (RejectedExecutionException e) {
             return PolicyResult.refuseNow(busy);
         }
-        return answer.completeOnTimeout(timedOut(query), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        // completeOnTimeout cancels its timer when the answer comes first
+        return answer.completeOnTimeout(TIMED_OUT, timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .thenApply(result -> result == TIMED_OUT ? timedOut(query) : result);
     }
 
     private void ask(PolicyQuery query, CompletableFuture<PolicyResult> answer) {

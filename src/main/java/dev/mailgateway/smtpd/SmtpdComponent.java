@@ -16,8 +16,8 @@ public class SmtpdComponent extends DefaultComponent {
 
     @Metadata(description = "Default options for every listener of this component")
     private SmtpdConfiguration configuration = new SmtpdConfiguration();
-    @Metadata(description = "Netty I/O threads shared by all listeners (default: one per core)")
-    private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    @Metadata(description = "Netty threads that accept and serve connections for all listeners (default: half the cores)")
+    private int ioThreads = EventLoops.defaultThreads();
 
     private EventLoops eventLoops;
 

@@ -43,7 +43,7 @@ public final class SmtpServer {
 
     public InetSocketAddress bind(String host, int port) throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(loops.acceptor(), loops.io())
+                .group(loops.loops(), loops.loops())
                 .channel(loops.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)

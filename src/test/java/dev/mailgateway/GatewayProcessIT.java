@@ -1,0 +1,66 @@
+package dev.mailgateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.mailgateway.testing.SmtpClient;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code java -jar target/mail-gateway.jar} from the repository root, as README says, configured by environment
+ * variables only; stopped with SIGTERM, it closes sessions with 421 and exits.
+ */
+class GatewayProcessIT {
+
+    @TempDir
+    Path dataDir;
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
+    void jarRunsWithEnvironmentOverridesAndStopsGracefullyOnSigterm() throws Exception {
+        int port = freePort();
+        Path log = dataDir.resolve("gateway.log");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-jar", "target/mail-gateway.jar")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("GATEWAY_SMTP_PORT", String.valueOf(port));
+        builder.environment().put("GATEWAY_DATA_DIR", dataDir.toString());
+        builder.environment().put("GATEWAY_HOSTNAME", "process.test");
+        Process gateway = builder.start();
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .untilAsserted(() -> {
+                        try (SmtpClient probe = new SmtpClient(port)) {
+                            probe.expect("220 process.test ESMTP");
+                        }
+                    });
+            String queueId;
+            try (SmtpClient client = SmtpClient.ehlo(port)) {
+                String reply = client.sendMessage("a@src.test", "Subject: from a child JVM\r\n\r\nhi\r\n", "b@dest.test");
+                queueId = reply.substring(reply.lastIndexOf(' ') + 1);
+            }
+            assertThat(dataDir.resolve("archive").resolve(queueId + ".eml")).exists();
+
+            try (SmtpClient idle = SmtpClient.ehlo(port)) {
+                gateway.destroy(); // SIGTERM
+                idle.expect("421 4.3.2 process.test Service shutting down");
+            }
+            assertThat(gateway.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.readString(log)).contains("listener mx stopped").contains(queueId);
+        } finally {
+            gateway.destroyForcibly();
+        }
+    }
+}
