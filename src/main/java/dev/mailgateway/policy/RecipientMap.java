@@ -15,13 +15,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The valid recipients of relay domains, as Postfix's relay_recipient_maps: a text file with one address per line
  * ({@code alice@example.com}) or a whole domain ({@code @example.com}); {@code #} starts a comment. A domain with
- * no line in the file is not validated. The file is re-read when it changes (looked at, at most, every few
- * seconds); a file that cannot be read keeps the previous contents and is logged.
+ * no line in the file is not validated. Lookups only read memory; {@link #reloadIfChanged()}, called by its owner
+ * on a background thread every few seconds, re-reads the file when it changed. A file that cannot be read keeps
+ * the previous contents and is logged.
  */
 public final class RecipientMap {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecipientMap.class);
-    private static final long RECHECK_NANOS = 5_000_000_000L;
 
     private record Entries(Set<String> addresses, Set<String> domains, Set<String> wholeDomains) {
         static final Entries NONE = new Entries(Set.of(), Set.of(), Set.of());
@@ -30,8 +30,7 @@ public final class RecipientMap {
     private final Path file;
     private final String delimiter;
     private volatile Entries entries = Entries.NONE;
-    private volatile long lastModified = Long.MIN_VALUE;
-    private volatile long nextCheck;
+    private long lastModified = Long.MIN_VALUE;
 
     /**
      * @param delimiter the address extension delimiter ({@code +}: {@code user+tag@} looks up {@code user@}),
@@ -45,7 +44,6 @@ public final class RecipientMap {
 
     /** True when the recipient's domain is listed in the map, so its users are validated. */
     public boolean validates(MailAddress recipient) {
-        refresh();
         return entries.domains().contains(recipient.domainKey());
     }
 
@@ -64,15 +62,8 @@ public final class RecipientMap {
         return extension > 0 && e.addresses().contains(local.substring(0, extension) + "@" + domain);
     }
 
-    private void refresh() {
-        long now = System.nanoTime();
-        if (now - nextCheck >= 0) {
-            nextCheck = now + RECHECK_NANOS;
-            reloadIfChanged();
-        }
-    }
-
-    private synchronized void reloadIfChanged() {
+    /** Re-reads the file if its modification time changed (or it appeared or went away). */
+    public synchronized void reloadIfChanged() {
         try {
             long modified = Files.exists(file) ? Files.getLastModifiedTime(file).toMillis() : -1;
             if (modified == lastModified) {

@@ -1,6 +1,7 @@
 package dev.mailgateway.policy;
 
 import dev.mailgateway.mail.SmtpReply;
+import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -18,7 +19,7 @@ public final class RelayControl implements PolicyCheck {
     public RelayControl(DomainList relayDomains, NetworkList trustedNetworks, String hostname) {
         this.relayDomains = relayDomains;
         this.trustedNetworks = trustedNetworks;
-        this.postmaster = "postmaster@" + hostname.toLowerCase(java.util.Locale.ROOT);
+        this.postmaster = "postmaster@" + hostname.toLowerCase(Locale.ROOT);
     }
 
     @Override

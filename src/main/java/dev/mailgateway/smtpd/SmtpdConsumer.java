@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.camel.Exchange;
@@ -43,6 +45,7 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpdConsumer.class);
 
     private ExecutorService workers;
+    private ScheduledExecutorService maintenance;
     private RoutePolicyCheck routeCheck;
     private SmtpServer server;
     private ListenerSettings settings;
@@ -86,6 +89,10 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(workers);
             workers = null;
         }
+        if (maintenance != null) {
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(maintenance);
+            maintenance = null;
+        }
         super.doStop();
     }
 
@@ -107,8 +114,12 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
         List<PolicyCheck> checks = new ArrayList<>();
         checks.add(new RelayControl(DomainList.parse(config.getRelayDomains()), trusted, hostname));
         if (config.getRecipientMap() != null && !config.getRecipientMap().isBlank()) {
-            checks.add(new RecipientValidation(
-                    new RecipientMap(Path.of(config.getRecipientMap().trim()), config.getRecipientDelimiter())));
+            RecipientMap map = new RecipientMap(Path.of(config.getRecipientMap().trim()), config.getRecipientDelimiter());
+            // file I/O stays off the network threads: a background check picks up changes
+            maintenance = getEndpoint().getCamelContext().getExecutorServiceManager()
+                    .newSingleThreadScheduledExecutor(this, "smtpd-" + getEndpoint().getName() + "-maps");
+            maintenance.scheduleWithFixedDelay(map::reloadIfChanged, 5, 5, TimeUnit.SECONDS);
+            checks.add(new RecipientValidation(map));
         }
         if (config.getPolicyUri() != null && !config.getPolicyUri().isBlank()) {
             routeCheck = new RoutePolicyCheck(getEndpoint().getCamelContext().getEndpoint(config.getPolicyUri()),

@@ -12,8 +12,10 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +33,7 @@ public final class SmtpServer {
     private final EventLoops loops;
     private final ConnectionLimiter limiter;
     private final Set<SmtpConnection> connections = ConcurrentHashMap.newKeySet();
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile boolean draining;
     private Channel serverChannel;
 
@@ -100,6 +103,9 @@ public final class SmtpServer {
 
     void closed(SmtpConnection connection) {
         connections.remove(connection);
+        if (draining && connections.isEmpty()) {
+            drained.complete(null);
+        }
     }
 
     /** Sessions currently open. */
@@ -114,13 +120,16 @@ public final class SmtpServer {
     public void shutdown(Duration timeout) throws InterruptedException {
         draining = true;
         connections.forEach(SmtpConnection::drain);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!connections.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20); // a shutdown poll, not a test wait: sessions end on their own event loops
+        if (connections.isEmpty()) {
+            drained.complete(null);
         }
-        if (!connections.isEmpty()) {
+        try {
+            drained.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
             LOG.warn("listener {}: {} sessions still open after {}, closing them", settings.name(),
                     connections.size(), timeout);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
         }
         if (serverChannel != null) {
             serverChannel.close().sync();

@@ -298,13 +298,22 @@ public final class SmtpSession {
 
     private void logOutcome(ReceivedMessage received, SmtpReply reply) {
         if (reply.isPositive()) {
-            LOG.info("{}: from=<{}> to={} size={} client={} helo=<{}>: {}", received.queueId(),
-                    received.envelope().sender(), received.envelope().recipients(), received.content().length,
+            LOG.info("{}: from=<{}> to=<{}> size={} client={} helo=<{}>: {}", received.queueId(),
+                    received.envelope().sender(), recipientsText(received), received.content().length,
                     clientText(), received.helo(), reply);
         } else {
             LOG.info("{}: reject: DATA from {}: {}; from=<{}>", received.queueId(), clientText(), reply,
                     received.envelope().sender());
         }
+    }
+
+    /** {@code a@b>,<c@d}: the log line wraps it in the outer brackets, as Postfix writes to=<...>. */
+    private static String recipientsText(ReceivedMessage received) {
+        StringBuilder sb = new StringBuilder();
+        for (MailAddress recipient : received.envelope().recipients()) {
+            sb.append(sb.length() == 0 ? "" : ">,<").append(recipient);
+        }
+        return sb.toString();
     }
 
     private String protocol() {
