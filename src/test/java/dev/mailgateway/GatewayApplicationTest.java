@@ -3,6 +3,7 @@ package dev.mailgateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailgateway.smtpd.SmtpdConsumer;
+import dev.mailgateway.testing.AngusMail;
 import dev.mailgateway.testing.SmtpClient;
 import dev.mailgateway.testing.TraceHeader;
 import jakarta.mail.Message.RecipientType;
@@ -13,7 +14,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.camel.main.Main;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.junit.jupiter.api.AfterEach;
@@ -56,11 +56,7 @@ class GatewayApplicationTest {
     @Test
     void mailWithSeveralRecipientsAnd8BitTextIsArchivedByteForByte() throws Exception {
         start(Map.of());
-        Properties props = new Properties();
-        props.put("mail.smtp.host", "127.0.0.1");
-        props.put("mail.smtp.port", String.valueOf(port));
-        props.put("mail.smtp.timeout", "15000");
-        Session session = Session.getInstance(props);
+        Session session = AngusMail.session(port, "angus.client.test");
         MimeMessage message = new MimeMessage(session);
         message.setFrom("alice@src.test");
         message.setRecipients(RecipientType.TO, "bob@dest.test, carol@dest.test");
@@ -133,9 +129,7 @@ class GatewayApplicationTest {
         Files.writeString(dataDir.resolve("archive"), "a file where the archive directory should be");
         start(Map.of());
         try (SmtpClient client = SmtpClient.ehlo(port)) {
-            client.command("MAIL FROM:<a@src.test>", "250 ");
-            client.command("RCPT TO:<b@dest.test>", "250 ");
-            client.command("DATA", "354 ");
+            client.startData("a@src.test", "b@dest.test");
             client.sendRaw("Subject: x\r\n\r\ny\r\n.\r\n");
             client.expect("451 4.3.0 Error: message not queued, please try again later");
         }

@@ -37,9 +37,7 @@ class GracefulShutdownTest {
                 SmtpClient idle = SmtpClient.ehlo(port);
                 SmtpClient midTransaction = SmtpClient.ehlo(port)) {
             midTransaction.command("MAIL FROM:<a@src.test>", "250 ");
-            sending.command("MAIL FROM:<a@src.test>", "250 ");
-            sending.command("RCPT TO:<b@dest.test>", "250 ");
-            sending.command("DATA", "354 ");
+            sending.startData("a@src.test", "b@dest.test");
             sending.sendRaw("x\r\n.\r\n");
             assertThat(inRoute.await(30, TimeUnit.SECONDS)).isTrue();
 

@@ -2,6 +2,7 @@ package dev.mailgateway.smtpd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailgateway.testing.AngusMail;
 import dev.mailgateway.testing.TestListener;
 import dev.mailgateway.testing.TraceHeader;
 import jakarta.mail.Message.RecipientType;
@@ -11,7 +12,6 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Properties;
 import org.apache.camel.Message;
 import org.apache.commons.net.smtp.SMTPClient;
 import org.apache.commons.net.smtp.SMTPReply;
@@ -37,13 +37,7 @@ class RealClientsTest {
 
     @Test
     void angusMailSendsWithCcAndBccAnd8BitText() throws Exception {
-        Properties props = new Properties();
-        props.put("mail.smtp.host", "127.0.0.1");
-        props.put("mail.smtp.port", String.valueOf(listener.port()));
-        props.put("mail.smtp.localhost", "angus.client.test");
-        props.put("mail.smtp.allow8bitmime", "true");
-        props.put("mail.smtp.timeout", "15000");
-        Session session = Session.getInstance(props);
+        Session session = AngusMail.session(listener.port(), "angus.client.test");
         MimeMessage message = new MimeMessage(session);
         message.setFrom("alice@src.test");
         message.setRecipients(RecipientType.TO, "bob@dest.test");

@@ -74,9 +74,7 @@ class RouteOutcomeTest {
 
     private String send(String recipient) throws Exception {
         try (SmtpClient client = SmtpClient.ehlo(listener.port())) {
-            client.command("MAIL FROM:<a@src.test>", "250 ");
-            client.command("RCPT TO:<" + recipient + ">", "250 ");
-            client.command("DATA", "354 ");
+            client.startData("a@src.test", "" + recipient + "");
             client.sendRaw("Subject: test\r\n\r\nbody\r\n.\r\n");
             String reply = client.reply();
             client.command("NOOP", "250 "); // whatever the outcome, the session goes on
@@ -141,15 +139,11 @@ class RouteOutcomeTest {
                         .setHeader(SmtpdConstants.TAKEN, constant(true));
             }
         }); SmtpClient first = SmtpClient.ehlo(small.port()); SmtpClient second = SmtpClient.ehlo(small.port())) {
-            first.command("MAIL FROM:<a@src.test>", "250 ");
-            first.command("RCPT TO:<b@dest.test>", "250 ");
-            first.command("DATA", "354 ");
+            first.startData("a@src.test", "b@dest.test");
             first.sendRaw("x\r\n.\r\n");
             assertThat(busy.await(30, TimeUnit.SECONDS)).isTrue();
 
-            second.command("MAIL FROM:<a@src.test>", "250 ");
-            second.command("RCPT TO:<b@dest.test>", "250 ");
-            second.command("DATA", "354 ");
+            second.startData("a@src.test", "b@dest.test");
             second.sendRaw("x\r\n.\r\n");
             second.expect("421 4.3.2 mx.gateway.test System busy, try again later");
             assertThat(second.isClosedByServer()).isTrue();

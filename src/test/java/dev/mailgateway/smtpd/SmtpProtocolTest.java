@@ -79,6 +79,9 @@ class SmtpProtocolTest {
             assertThat(message.getHeader(SmtpdConstants.CLIENT_PORT, Integer.class)).isPositive();
             assertThat(message.getHeader(SmtpdConstants.HELO)).isEqualTo("client.test");
             assertThat(message.getHeader(SmtpdConstants.LISTENER)).isEqualTo("test");
+            assertThat(message.getHeader(TestListener.ROUTE_THREAD, String.class))
+                    .as("routes run on the worker pool, never on a network thread")
+                    .startsWith("Camel").contains("smtpd-test").doesNotStartWith("smtpd-io");
             String body = new String(message.getBody(byte[].class), StandardCharsets.UTF_8);
             assertThat(body).startsWith("Received: from client.test ([127.0.0.1])\r\n\tby mx.gateway.test with ESMTP id "
                     + queueId + ";\r\n\t").endsWith("\r\nSubject: hi\r\n\r\nbody\r\n");
@@ -103,9 +106,7 @@ class SmtpProtocolTest {
         int before = listener.received().size();
         byte[] eightBit = "Subject: caf\u00e9\r\n\r\n..leading dot\r\n.\r\n".getBytes(StandardCharsets.UTF_8);
         try (SmtpClient client = SmtpClient.ehlo(listener.port())) {
-            client.command("MAIL FROM:<a@src.test>", "250 ");
-            client.command("RCPT TO:<b@dest.test>", "250 ");
-            client.command("DATA", "354 ");
+            client.startData("a@src.test", "b@dest.test");
             client.sendRaw(eightBit);
             client.expect("250 ");
         }
@@ -310,9 +311,7 @@ class SmtpProtocolTest {
     void dataOverTheLimitGets552AfterTheDataAndTheSessionGoesOn() throws Exception {
         int before = listener.received().size();
         try (SmtpClient client = SmtpClient.ehlo(listener.port())) {
-            client.command("MAIL FROM:<a@src.test>", "250 ");
-            client.command("RCPT TO:<b@dest.test>", "250 ");
-            client.command("DATA", "354 ");
+            client.startData("a@src.test", "b@dest.test");
             client.sendRaw(("x".repeat(70) + "\r\n").repeat(20) + ".\r\n");
             client.expect("552 5.3.4 Error: message file too big");
             client.sendMessage("a@src.test", "small\r\n", "b@dest.test");

@@ -44,9 +44,7 @@ class SmtpSmugglingTest {
     void smuggledMessageIsRefusedWithTheCarrierByDefault(String vector) throws Exception {
         int before = rejecting.received().size();
         try (SmtpClient client = SmtpClient.ehlo(rejecting.port())) {
-            client.command("MAIL FROM:<user@src.test>", "250 ");
-            client.command("RCPT TO:<friend@dest.test>", "250 ");
-            client.command("DATA", "354 ");
+            client.startData("user@src.test", "friend@dest.test");
             client.sendRaw("Subject: innocent\r\n\r\nhello" + decode(vector) + SMUGGLED);
             client.expect("550 5.5.2 Error: bare <CR> or <LF> in message");
             client.command("NOOP", "250 "); // nothing else was answered, and the session goes on
@@ -60,9 +58,7 @@ class SmtpSmugglingTest {
     void dotWithNulBesideItIsContent(String vector) throws Exception {
         int before = rejecting.received().size();
         try (SmtpClient client = SmtpClient.ehlo(rejecting.port())) {
-            client.command("MAIL FROM:<user@src.test>", "250 ");
-            client.command("RCPT TO:<friend@dest.test>", "250 ");
-            client.command("DATA", "354 ");
+            client.startData("user@src.test", "friend@dest.test");
             client.sendRaw("Subject: innocent\r\n\r\nhello" + decode(vector) + SMUGGLED);
             client.expect("250 2.0.0 Ok: queued as ");
             client.command("NOOP", "250 ");
@@ -77,9 +73,7 @@ class SmtpSmugglingTest {
     void normalizingKeepsTheWholeTextInOneMessage(String vector) throws Exception {
         int before = normalizing.received().size();
         try (SmtpClient client = SmtpClient.ehlo(normalizing.port())) {
-            client.command("MAIL FROM:<user@src.test>", "250 ");
-            client.command("RCPT TO:<friend@dest.test>", "250 ");
-            client.command("DATA", "354 ");
+            client.startData("user@src.test", "friend@dest.test");
             client.sendRaw("Subject: innocent\r\n\r\nhello" + decode(vector) + SMUGGLED);
             client.expect("250 2.0.0 Ok: queued as ");
             client.command("NOOP", "250 ");

@@ -94,13 +94,19 @@ public final class SmtpClient implements AutoCloseable {
         return expect(expectedStart);
     }
 
-    /** Sends MAIL, RCPT for each recipient, DATA and the message (dot-stuffed by the caller), expecting acceptance. */
-    public String sendMessage(String from, String data, String... recipients) throws IOException {
+    /** Sends MAIL, RCPT for each recipient and DATA, expecting each to be accepted; message data comes next. */
+    public SmtpClient startData(String from, String... recipients) throws IOException {
         command("MAIL FROM:<" + from + ">", "250 ");
         for (String recipient : recipients) {
             command("RCPT TO:<" + recipient + ">", "250 ");
         }
         command("DATA", "354 ");
+        return this;
+    }
+
+    /** Sends a whole transaction with this data (dot-stuffed by the caller), expecting acceptance. */
+    public String sendMessage(String from, String data, String... recipients) throws IOException {
+        startData(from, recipients);
         sendRaw(data);
         sendRaw(".\r\n");
         return expect("250 2.0.0 Ok: queued as ");

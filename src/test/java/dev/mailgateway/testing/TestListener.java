@@ -16,6 +16,9 @@ import org.apache.camel.impl.DefaultCamelContext;
  */
 public final class TestListener implements AutoCloseable {
 
+    /** Set by the default route: the name of the thread the route ran on. */
+    public static final String ROUTE_THREAD = "TestRouteThread";
+
     private final CamelContext context;
     private final List<Exchange> received = new CopyOnWriteArrayList<>();
 
@@ -30,7 +33,10 @@ public final class TestListener implements AutoCloseable {
             @Override
             public void configure() {
                 from(uri(options)).routeId("smtpd")
-                        .process(e -> listener.received.add(e.copy()))
+                        .process(e -> {
+                            e.getMessage().setHeader(ROUTE_THREAD, Thread.currentThread().getName());
+                            listener.received.add(e.copy());
+                        })
                         .setHeader(SmtpdConstants.TAKEN, constant(true));
             }
         });
