@@ -1,5 +1,6 @@
 package dev.mailgateway;
 
+import dev.mailgateway.auth.AddUser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.camel.main.Main;
@@ -12,7 +13,8 @@ import org.apache.camel.main.Main;
  *   <li>{@code routes/*.yaml}: the routes;</li>
  *   <li>{@code config/logback.xml}: logging.</li>
  * </ul>
- * Another configuration file can be named with {@code -Dgateway.config=path}.
+ * Another configuration file can be named with {@code -Dgateway.config=path}. {@code add-user NAME} adds a user
+ * who may authenticate (see {@link AddUser}).
  */
 public final class GatewayMain {
 
@@ -20,6 +22,10 @@ public final class GatewayMain {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("add-user")) {
+            AddUser.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         useLoggingConfig(Path.of("config", "logback.xml"));
         create().run(args);
     }

@@ -1,6 +1,9 @@
 package dev.mailgateway.smtpd;
 
+import dev.mailgateway.auth.AuthThrottle;
 import dev.mailgateway.smtpd.internal.EventLoops;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
@@ -20,6 +23,7 @@ public class SmtpdComponent extends DefaultComponent {
     private int ioThreads = EventLoops.defaultThreads();
 
     private EventLoops eventLoops;
+    private final Map<String, AuthThrottle> authThrottles = new HashMap<>();
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -38,6 +42,14 @@ public class SmtpdComponent extends DefaultComponent {
             eventLoops = new EventLoops(ioThreads);
         }
         return eventLoops;
+    }
+
+    /**
+     * The failed-AUTH table for these limits, shared by every listener that uses the same limits: a client that
+     * guessed wrong on one port does not start afresh on another.
+     */
+    synchronized AuthThrottle authThrottle(int maxFailures, Duration window) {
+        return authThrottles.computeIfAbsent(maxFailures + "/" + window, k -> new AuthThrottle(maxFailures, window));
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.mailgateway.smtpd;
 
+import dev.mailgateway.smtpd.internal.AuthMode;
 import dev.mailgateway.smtpd.internal.BareLineEndings;
+import dev.mailgateway.smtpd.internal.TlsMode;
 import java.time.Duration;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.UriParam;
@@ -56,6 +58,42 @@ public class SmtpdConfiguration implements Cloneable {
     private int workerQueueSize = 256;
     @UriParam(defaultValue = "30s", description = "How long a stopping listener lets sessions finish")
     private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+    @UriParam(defaultValue = "OPTIONAL", description = "TLS: NONE, OPTIONAL (STARTTLS offered), REQUIRED "
+            + "(STARTTLS before MAIL), IMPLICIT (TLS from the first byte, port 465)")
+    private TlsMode tls = TlsMode.OPTIONAL;
+    @UriParam(description = "Certificate chain (PEM) or PKCS#12 file (.p12/.pfx); blank: self-signed")
+    private String tlsCertificate = "";
+    @UriParam(description = "Private key (PEM) for a PEM certificate")
+    private String tlsKey = "";
+    @UriParam(description = "Password of the key or PKCS#12 file", secret = true)
+    private String tlsKeyPassword = "";
+    @UriParam(defaultValue = "data/tls", description = "Where the self-signed certificate is made and kept")
+    private String tlsSelfSignedDirectory = "data/tls";
+    @UriParam(defaultValue = "TLSv1.3,TLSv1.2", description = "TLS protocol versions")
+    private String tlsProtocols = "TLSv1.3,TLSv1.2";
+    @UriParam(description = "Cipher suites, comma-separated; blank: forward-secret AEAD suites first, then CBC")
+    private String tlsCiphers = "";
+
+    @UriParam(defaultValue = "NONE", description = "SMTP AUTH: NONE, OPTIONAL, REQUIRED (before MAIL)")
+    private AuthMode auth = AuthMode.NONE;
+    @UriParam(defaultValue = "config/users", description = "Users file: user:bcrypt-hash per line")
+    private String authUsers = "config/users";
+    @UriParam(defaultValue = "false", description = "Offer AUTH without TLS (passwords in clear: not for the internet)")
+    private boolean authPlaintext;
+    @UriParam(defaultValue = "5", description = "Failed AUTH attempts per client before 421 4.7.0")
+    private int authMaxFailures = 5;
+    @UriParam(defaultValue = "15m", description = "How long failed AUTH attempts are remembered")
+    private Duration authFailureWindow = Duration.ofMinutes(15);
+    @UriParam(defaultValue = "2s", description = "Wait before answering 535 to a wrong password")
+    private Duration authFailureDelay = Duration.ofSeconds(2);
+    @UriParam(description = "Sender login map: which users may use which MAIL FROM; blank: not checked")
+    private String senderLogins = "";
+
+    @UriParam(defaultValue = "1048576", description = "Message bytes held in memory; beyond, the message goes to disk")
+    private int spillThreshold = 1024 * 1024;
+    @UriParam(description = "Directory for messages on disk while they are received; blank: the system temp dir")
+    private String spillDirectory = "";
 
     public SmtpdConfiguration copy() {
         try {
@@ -223,6 +261,134 @@ public class SmtpdConfiguration implements Cloneable {
 
     public void setWorkerQueueSize(int workerQueueSize) {
         this.workerQueueSize = workerQueueSize;
+    }
+
+    public TlsMode getTls() {
+        return tls;
+    }
+
+    public void setTls(TlsMode tls) {
+        this.tls = tls;
+    }
+
+    public String getTlsCertificate() {
+        return tlsCertificate;
+    }
+
+    public void setTlsCertificate(String tlsCertificate) {
+        this.tlsCertificate = tlsCertificate;
+    }
+
+    public String getTlsKey() {
+        return tlsKey;
+    }
+
+    public void setTlsKey(String tlsKey) {
+        this.tlsKey = tlsKey;
+    }
+
+    public String getTlsKeyPassword() {
+        return tlsKeyPassword;
+    }
+
+    public void setTlsKeyPassword(String tlsKeyPassword) {
+        this.tlsKeyPassword = tlsKeyPassword;
+    }
+
+    public String getTlsSelfSignedDirectory() {
+        return tlsSelfSignedDirectory;
+    }
+
+    public void setTlsSelfSignedDirectory(String tlsSelfSignedDirectory) {
+        this.tlsSelfSignedDirectory = tlsSelfSignedDirectory;
+    }
+
+    public String getTlsProtocols() {
+        return tlsProtocols;
+    }
+
+    public void setTlsProtocols(String tlsProtocols) {
+        this.tlsProtocols = tlsProtocols;
+    }
+
+    public String getTlsCiphers() {
+        return tlsCiphers;
+    }
+
+    public void setTlsCiphers(String tlsCiphers) {
+        this.tlsCiphers = tlsCiphers;
+    }
+
+    public AuthMode getAuth() {
+        return auth;
+    }
+
+    public void setAuth(AuthMode auth) {
+        this.auth = auth;
+    }
+
+    public String getAuthUsers() {
+        return authUsers;
+    }
+
+    public void setAuthUsers(String authUsers) {
+        this.authUsers = authUsers;
+    }
+
+    public boolean isAuthPlaintext() {
+        return authPlaintext;
+    }
+
+    public void setAuthPlaintext(boolean authPlaintext) {
+        this.authPlaintext = authPlaintext;
+    }
+
+    public int getAuthMaxFailures() {
+        return authMaxFailures;
+    }
+
+    public void setAuthMaxFailures(int authMaxFailures) {
+        this.authMaxFailures = authMaxFailures;
+    }
+
+    public Duration getAuthFailureWindow() {
+        return authFailureWindow;
+    }
+
+    public void setAuthFailureWindow(Duration authFailureWindow) {
+        this.authFailureWindow = authFailureWindow;
+    }
+
+    public Duration getAuthFailureDelay() {
+        return authFailureDelay;
+    }
+
+    public void setAuthFailureDelay(Duration authFailureDelay) {
+        this.authFailureDelay = authFailureDelay;
+    }
+
+    public String getSenderLogins() {
+        return senderLogins;
+    }
+
+    public void setSenderLogins(String senderLogins) {
+        this.senderLogins = senderLogins;
+    }
+
+    public int getSpillThreshold() {
+        return spillThreshold;
+    }
+
+    public void setSpillThreshold(int spillThreshold) {
+        this.spillThreshold = spillThreshold;
+    }
+
+    public String getSpillDirectory() {
+        return spillDirectory;
+    }
+
+    public void setSpillDirectory(String spillDirectory) {
+        this.spillDirectory = spillDirectory;
     }
 
     public Duration getShutdownTimeout() {

@@ -26,8 +26,16 @@ public final class SmtpdConstants {
     public static final String HELO = "SmtpdHelo";
     /** The name of the smtpd endpoint (listener) the message arrived on. String. */
     public static final String LISTENER = "SmtpdListener";
-    /** {@code SMTP} or {@code ESMTP}. String. */
+    /** The Received header's "with": {@code SMTP}, {@code ESMTP}, {@code ESMTPS}, {@code ESMTPSA}, {@code UTF8SMTPS}... */
     public static final String PROTOCOL = "SmtpdProtocol";
+    /** Whether the client gave SMTPUTF8 (RFC 6531): UTF-8 addresses and headers. Boolean. */
+    public static final String SMTPUTF8 = "SmtpdSmtpUtf8";
+    /** The message size in bytes, our Received header included. Long. */
+    public static final String SIZE = "SmtpdSize";
+    /** The TLS protocol of the session (e.g. {@code TLSv1.3}); absent in plain text. String. */
+    public static final String TLS_PROTOCOL = "SmtpdTlsProtocol";
+    /** The TLS cipher suite of the session; absent in plain text. String. */
+    public static final String TLS_CIPHER = "SmtpdTlsCipher";
 
     /**
      * Set to {@code true} by the route's last durable step. The client hears 250 only when the route completed

@@ -1,25 +1,35 @@
 package dev.mailgateway.smtpd;
 
+import dev.mailgateway.auth.SenderLogins;
+import dev.mailgateway.auth.UserStore;
 import dev.mailgateway.mail.MailAddress;
 import dev.mailgateway.mail.SmtpReply;
 import dev.mailgateway.policy.DomainList;
+import dev.mailgateway.policy.LookupFile;
 import dev.mailgateway.policy.NetworkList;
 import dev.mailgateway.policy.PolicyChain;
 import dev.mailgateway.policy.PolicyCheck;
 import dev.mailgateway.policy.RecipientMap;
 import dev.mailgateway.policy.RecipientValidation;
 import dev.mailgateway.policy.RelayControl;
+import dev.mailgateway.smtpd.internal.AuthSettings;
 import dev.mailgateway.smtpd.internal.HostReplies;
 import dev.mailgateway.smtpd.internal.ListenerSettings;
+import dev.mailgateway.smtpd.internal.MessageContent;
 import dev.mailgateway.smtpd.internal.MessageDelivery;
 import dev.mailgateway.smtpd.internal.ReceivedMessage;
+import dev.mailgateway.smtpd.internal.ServerTls;
 import dev.mailgateway.smtpd.internal.SmtpServer;
+import dev.mailgateway.smtpd.internal.SpillSettings;
+import dev.mailgateway.smtpd.internal.TlsMode;
+import dev.mailgateway.tls.TlsContexts;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,6 +39,8 @@ import java.util.function.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.converter.stream.FileInputStreamCache;
+import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.support.DefaultConsumer;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
@@ -36,15 +48,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The listener as a Camel consumer. Each received message becomes one Exchange (body: the bytes; headers: the
- * envelope, see {@link SmtpdConstants}) routed on a bounded worker pool, never on a network thread; the client's
- * reply waits for the route's outcome ({@link RouteOutcome}).
+ * The listener as a Camel consumer. Each received message becomes one Exchange (body: the bytes, in memory or a
+ * file-backed stream cache for large messages; headers: the envelope, see {@link SmtpdConstants}) routed on a
+ * bounded worker pool, never on a network thread; the client's reply waits for the route's outcome
+ * ({@link RouteOutcome}).
  */
 public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
 
     private static final Logger LOG = LoggerFactory.getLogger(SmtpdConsumer.class);
 
     private ExecutorService workers;
+    private ExecutorService spillWriters;
     private ScheduledExecutorService maintenance;
     private RoutePolicyCheck routeCheck;
     private SmtpServer server;
@@ -69,7 +83,11 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
     protected void doStart() throws Exception {
         super.doStart();
         SmtpdConfiguration config = getEndpoint().getConfiguration();
-        workers = startWorkers(config);
+        ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
+        String name = "smtpd-" + getEndpoint().getName();
+        workers = executors.newThreadPool(this, name, workerProfile(name, config));
+        spillWriters = executors.newFixedThreadPool(this, name + "-spill", 2);
+        maintenance = executors.newSingleThreadScheduledExecutor(this, name + "-maps");
         settings = settings(config);
         server = new SmtpServer(settings, this, getEndpoint().getComponent().eventLoops());
         localAddress = server.bind(config.getBind(), config.getPort());
@@ -85,25 +103,23 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
             routeCheck.stop();
             routeCheck = null;
         }
+        ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
         if (workers != null) {
-            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(workers);
+            executors.shutdownGraceful(workers);
+            executors.shutdownGraceful(spillWriters);
+            executors.shutdownNow(maintenance);
             workers = null;
-        }
-        if (maintenance != null) {
-            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(maintenance);
-            maintenance = null;
         }
         super.doStop();
     }
 
-    private ExecutorService startWorkers(SmtpdConfiguration config) {
-        ThreadPoolProfile profile = new ThreadPoolProfile("smtpd-" + getEndpoint().getName());
+    private static ThreadPoolProfile workerProfile(String name, SmtpdConfiguration config) {
+        ThreadPoolProfile profile = new ThreadPoolProfile(name);
         profile.setPoolSize(config.getWorkerThreads());
         profile.setMaxPoolSize(config.getWorkerThreads());
         profile.setMaxQueueSize(config.getWorkerQueueSize());
         profile.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
-        return getEndpoint().getCamelContext().getExecutorServiceManager()
-                .newThreadPool(this, "smtpd-" + getEndpoint().getName(), profile);
+        return profile;
     }
 
     private ListenerSettings settings(SmtpdConfiguration config) throws Exception {
@@ -111,27 +127,81 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
                 ? localHostName() : config.getHostname().trim();
         NetworkList trusted = NetworkList.parse(config.getTrustedNetworks());
         HostReplies replies = HostReplies.forHost(hostname, config.getMaxMessageSize());
+        AuthSettings auth = authSettings(config);
+        return new ListenerSettings(getEndpoint().getName(), hostname,
+                config.getMaxMessageSize(), config.getMaxRecipients(), config.getMaxLineLength(),
+                config.getMaxErrors(), config.getIdleTimeout(), config.getGreetPause(), trusted,
+                config.getBareLineEndings(), config.getMaxConnections(), config.getMaxConnectionsPerClient(),
+                new PolicyChain(checks(config, trusted, hostname, replies)), replies, tls(config, hostname), auth,
+                new SpillSettings(spillDirectory(config), config.getSpillThreshold(), 4 * 64 * 1024, spillWriters));
+    }
+
+    private List<PolicyCheck> checks(SmtpdConfiguration config, NetworkList trusted, String hostname,
+            HostReplies replies) throws Exception {
         List<PolicyCheck> checks = new ArrayList<>();
         checks.add(new RelayControl(DomainList.parse(config.getRelayDomains()), trusted, hostname));
-        if (config.getRecipientMap() != null && !config.getRecipientMap().isBlank()) {
+        if (!isBlank(config.getRecipientMap())) {
             RecipientMap map = new RecipientMap(Path.of(config.getRecipientMap().trim()), config.getRecipientDelimiter());
-            // file I/O stays off the network threads: a background check picks up changes
-            maintenance = getEndpoint().getCamelContext().getExecutorServiceManager()
-                    .newSingleThreadScheduledExecutor(this, "smtpd-" + getEndpoint().getName() + "-maps");
-            maintenance.scheduleWithFixedDelay(map::reloadIfChanged, 5, 5, TimeUnit.SECONDS);
+            watch(map.file());
             checks.add(new RecipientValidation(map));
         }
-        if (config.getPolicyUri() != null && !config.getPolicyUri().isBlank()) {
+        if (!isBlank(config.getSenderLogins())) {
+            SenderLogins logins = new SenderLogins(Path.of(config.getSenderLogins().trim()));
+            watch(logins.file());
+            checks.add(logins);
+        }
+        if (!isBlank(config.getPolicyUri())) {
             routeCheck = new RoutePolicyCheck(getEndpoint().getCamelContext().getEndpoint(config.getPolicyUri()),
                     workers, config.getPolicyTimeout(), replies.busy());
             routeCheck.start();
             checks.add(routeCheck);
         }
-        return new ListenerSettings(getEndpoint().getName(), hostname,
-                config.getMaxMessageSize(), config.getMaxRecipients(), config.getMaxLineLength(),
-                config.getMaxErrors(), config.getIdleTimeout(), config.getGreetPause(), trusted,
-                config.getBareLineEndings(), config.getMaxConnections(), config.getMaxConnectionsPerClient(),
-                new PolicyChain(checks), replies);
+        return checks;
+    }
+
+    private static ServerTls tls(SmtpdConfiguration config, String hostname) throws Exception {
+        if (config.getTls() == TlsMode.NONE) {
+            return ServerTls.NONE;
+        }
+        return new ServerTls(config.getTls(), TlsContexts.server(config.getTlsCertificate(), config.getTlsKey(),
+                config.getTlsKeyPassword(), Path.of(config.getTlsSelfSignedDirectory()), hostname,
+                config.getTlsProtocols(), config.getTlsCiphers()));
+    }
+
+    private AuthSettings authSettings(SmtpdConfiguration config) {
+        if (config.getAuth() == dev.mailgateway.smtpd.internal.AuthMode.NONE) {
+            return AuthSettings.NONE;
+        }
+        if (config.getTls() == TlsMode.NONE && !config.isAuthPlaintext()) {
+            throw new IllegalArgumentException("smtpd " + getEndpoint().getName()
+                    + ": auth without TLS would never be offered; enable tls or authPlaintext");
+        }
+        UserStore users = new UserStore(Path.of(config.getAuthUsers()));
+        watch(users.file());
+        return new AuthSettings(config.getAuth(), config.isAuthPlaintext(), (user, password) -> {
+            CompletableFuture<Boolean> answer = new CompletableFuture<>();
+            try {
+                workers.execute(() -> answer.complete(users.authenticate(user, password)));
+            } catch (RejectedExecutionException e) {
+                answer.completeExceptionally(e);
+            }
+            return answer;
+        }, config.getAuthFailureDelay(),
+                getEndpoint().getComponent().authThrottle(config.getAuthMaxFailures(), config.getAuthFailureWindow()));
+    }
+
+    /** Operator files are re-read when they change, on a background thread. */
+    private void watch(LookupFile<?> file) {
+        maintenance.scheduleWithFixedDelay(file::reloadIfChanged, 5, 5, TimeUnit.SECONDS);
+    }
+
+    private static Path spillDirectory(SmtpdConfiguration config) {
+        return isBlank(config.getSpillDirectory())
+                ? Path.of(System.getProperty("java.io.tmpdir"), "smtpd") : Path.of(config.getSpillDirectory());
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
     }
 
     private static String localHostName() {
@@ -144,7 +214,7 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
 
     @Override
     public void deliver(ReceivedMessage message, Consumer<SmtpReply> done) {
-        Consumer<SmtpReply> once = once(done);
+        Consumer<SmtpReply> once = once(message, done);
         try {
             workers.execute(() -> route(message, once));
         } catch (RejectedExecutionException e) {
@@ -171,7 +241,8 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
     }
 
     private static void fill(Message out, ReceivedMessage message) {
-        out.setBody(message.content());
+        MessageContent content = message.content();
+        out.setBody(content.isInMemory() ? content.bytes() : new FileInputStreamCache(content.file().toFile()));
         out.setHeader(SmtpdConstants.QUEUE_ID, message.queueId());
         out.setHeader(SmtpdConstants.SENDER, message.envelope().sender().toString());
         out.setHeader(SmtpdConstants.RECIPIENTS,
@@ -179,21 +250,34 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
         if (message.envelope().bodyType() != null) {
             out.setHeader(SmtpdConstants.BODY_TYPE, message.envelope().bodyType());
         }
+        out.setHeader(SmtpdConstants.SMTPUTF8, message.envelope().smtpUtf8());
         out.setHeader(SmtpdConstants.CLIENT_ADDRESS, message.client().getAddress().getHostAddress());
         out.setHeader(SmtpdConstants.CLIENT_PORT, message.client().getPort());
         out.setHeader(SmtpdConstants.HELO, message.helo());
         out.setHeader(SmtpdConstants.LISTENER, message.listener());
         out.setHeader(SmtpdConstants.PROTOCOL, message.protocol());
+        out.setHeader(SmtpdConstants.SIZE, content.size());
+        if (message.tls() != null) {
+            out.setHeader(SmtpdConstants.TLS_PROTOCOL, message.tls().protocol());
+            out.setHeader(SmtpdConstants.TLS_CIPHER, message.tls().cipher());
+        }
+        if (message.authUser() != null) {
+            out.setHeader(SmtpdConstants.AUTH_USER, message.authUser());
+        }
     }
 
-    /** The session must hear exactly one answer, whichever of the paths above gives it. */
-    private static Consumer<SmtpReply> once(Consumer<SmtpReply> done) {
+    /**
+     * The session must hear exactly one answer, whichever of the paths above gives it; after it the message's
+     * file, if it has one, is no longer needed: a taken message is wherever the route put it.
+     */
+    private static Consumer<SmtpReply> once(ReceivedMessage message, Consumer<SmtpReply> done) {
         AtomicBoolean called = new AtomicBoolean();
         return reply -> {
             if (called.compareAndSet(false, true)) {
+                message.content().release();
                 done.accept(reply);
             } else {
-                LOG.error("a second reply for one message was dropped: {}", reply);
+                LOG.error("{}: a second reply was dropped: {}", message.queueId(), reply);
             }
         };
     }

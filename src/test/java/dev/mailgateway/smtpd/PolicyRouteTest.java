@@ -128,7 +128,7 @@ class PolicyRouteTest {
         try (SmtpClient client = SmtpClient.connect(listener.port())) {
             client.sendRaw("EHLO client.test\r\nMAIL FROM:<a@src.test>\r\nRCPT TO:<later@dest.test>\r\n"
                     + "RCPT TO:<b@dest.test>\r\nRCPT TO:<c@dest.test>\r\nDATA\r\n");
-            client.expect("250 ENHANCEDSTATUSCODES");
+            client.expect("250 SMTPUTF8");
             client.expect("250 2.1.0");
             client.expect("450 4.2.0");
             client.expect("250 2.1.5");

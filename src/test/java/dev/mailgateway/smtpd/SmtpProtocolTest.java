@@ -36,7 +36,7 @@ class SmtpProtocolTest {
             assertThat(client.reply()).isEqualTo("220 mx.gateway.test ESMTP");
             String ehlo = client.command("EHLO client.test", "250 ");
             assertThat(ehlo.split("\n")).containsExactly("250-mx.gateway.test", "250-PIPELINING", "250-SIZE 1000",
-                    "250-8BITMIME", "250 ENHANCEDSTATUSCODES");
+                    "250-STARTTLS", "250-ENHANCEDSTATUSCODES", "250-8BITMIME", "250-CHUNKING", "250 SMTPUTF8");
         }
     }
 
@@ -137,7 +137,7 @@ class SmtpProtocolTest {
         try (SmtpClient client = connect()) {
             client.sendRaw("EHLO client.test\r\nMAIL FROM:<a@src.test>\r\nRCPT TO:<b@dest.test>\r\n"
                     + "RCPT TO:<bad address>\r\nRCPT TO:<c@dest.test>\r\nDATA\r\n");
-            client.expect("250 ENHANCEDSTATUSCODES");
+            client.expect("250 SMTPUTF8");
             client.expect("250 2.1.0");
             client.expect("250 2.1.5");
             client.expect("501 5.1.3");
@@ -245,7 +245,7 @@ class SmtpProtocolTest {
             client.command("MAIL FROM:<a@src..test>", "501 5.1.7");
             client.command("MAIL FROM:<a@src.test", "501 5.1.7");
             client.command("MAIL FROM:<a@src.test>junk", "501 5.1.7");
-            client.command("MAIL FROM:<caf\u00e9@src.test>", "501 5.1.7");
+            client.command("MAIL FROM:<caf\u00e9@src.test>", "553 5.6.7 Must declare SMTPUTF8");
             client.command("MAIL TO:<a@src.test>", "501 5.5.4 Syntax: MAIL FROM:<address>");
             client.command("MAIL", "501 5.5.4");
         }

@@ -10,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A raw SMTP client for protocol tests, in the send/expect style of SubEthaSMTP's tests: it writes exactly the
@@ -20,9 +22,9 @@ public final class SmtpClient implements AutoCloseable {
 
     private static final int TIMEOUT_MILLIS = 15_000;
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
 
     public SmtpClient(int port) throws IOException {
         socket = new Socket();
@@ -31,6 +33,36 @@ public final class SmtpClient implements AutoCloseable {
         socket.setTcpNoDelay(true);
         in = socket.getInputStream();
         out = socket.getOutputStream();
+    }
+
+    /** Connects with TLS from the first byte (port 465 style) and reads the greeting. */
+    public static SmtpClient connectImplicitTls(int port) throws IOException {
+        SmtpClient client = new SmtpClient(port);
+        client.handshake(TrustAll.context().getDefaultSSLParameters().getProtocols());
+        client.expect("220 ");
+        return client;
+    }
+
+    /** After the server's 220 to STARTTLS: TLS over the same connection. */
+    public SmtpClient handshake() throws IOException {
+        return handshake(new String[] {"TLSv1.3", "TLSv1.2"});
+    }
+
+    public SmtpClient handshake(String... protocols) throws IOException {
+        SSLSocket tls = (SSLSocket) TrustAll.context().getSocketFactory()
+                .createSocket(socket, "127.0.0.1", socket.getPort(), true);
+        tls.setEnabledProtocols(protocols);
+        tls.setSoTimeout(TIMEOUT_MILLIS);
+        tls.startHandshake();
+        socket = tls;
+        in = tls.getInputStream();
+        out = tls.getOutputStream();
+        return this;
+    }
+
+    /** The TLS session, after a handshake. */
+    public SSLSession tlsSession() {
+        return ((SSLSocket) socket).getSession();
     }
 
     /** Connects and reads the 220 greeting. */

@@ -19,7 +19,10 @@ public record ListenerSettings(
         int maxConnections,
         int maxConnectionsPerClient,
         PolicyChain policy,
-        HostReplies replies) {
+        HostReplies replies,
+        ServerTls tls,
+        AuthSettings auth,
+        SpillSettings spill) {
 
     /** Refuses settings that would make a listener unsafe or broken, with a message naming the option. */
     public ListenerSettings {

@@ -19,13 +19,18 @@ final class ReceivedHeader {
     private ReceivedHeader() {
     }
 
-    static String build(String hostname, String helo, InetSocketAddress client, String protocol, String queueId,
-            MailAddress onlyRecipient, ZonedDateTime when) {
-        StringBuilder sb = new StringBuilder(200);
-        sb.append("Received: from ").append(sanitize(helo)).append(" (").append(addressLiteral(client)).append(")\r\n")
-                .append("\tby ").append(hostname).append(" with ").append(protocol).append(" id ").append(queueId);
+    static String build(String hostname, IncomingMessage.Trace trace, String queueId, MailAddress onlyRecipient,
+            ZonedDateTime when) {
+        StringBuilder sb = new StringBuilder(256);
+        sb.append("Received: from ").append(sanitize(trace.helo(), false)).append(" (")
+                .append(addressLiteral(trace.client())).append(")\r\n");
+        if (trace.tls() != null) {
+            sb.append("\t(using ").append(trace.tls().protocol()).append(" with cipher ").append(trace.tls().cipher())
+                    .append(")\r\n");
+        }
+        sb.append("\tby ").append(hostname).append(" with ").append(trace.protocol()).append(" id ").append(queueId);
         if (onlyRecipient != null) {
-            sb.append("\r\n\tfor <").append(sanitize(onlyRecipient.toString())).append(">; ");
+            sb.append("\r\n\tfor <").append(sanitize(onlyRecipient.toString(), trace.smtpUtf8())).append(">; ");
         } else {
             sb.append(";\r\n\t");
         }
@@ -41,15 +46,20 @@ final class ReceivedHeader {
         return client.getAddress() instanceof Inet6Address ? "[IPv6:" + ip + "]" : "[" + ip + "]";
     }
 
-    /** The client chose these words: keep them to printable ASCII without comment parentheses. */
-    private static String sanitize(String text) {
+    /**
+     * The client chose these words: keep them to printable characters without comment parentheses, ASCII unless
+     * the message travels under SMTPUTF8 (RFC 6531 lets its trace fields carry UTF-8).
+     */
+    private static String sanitize(String text, boolean utf8) {
         if (text == null || text.isEmpty()) {
             return "unknown";
         }
         StringBuilder sb = new StringBuilder(Math.min(text.length(), MAX_HELO));
         for (int i = 0; i < text.length() && i < MAX_HELO; i++) {
             char c = text.charAt(i);
-            sb.append(c > 32 && c < 127 && c != '(' && c != ')' ? c : '?');
+            boolean ascii = c > 32 && c < 127 && c != '(' && c != ')';
+            boolean unicode = utf8 && c >= 0x80 && !Character.isISOControl(c) && !Character.isWhitespace(c);
+            sb.append(ascii || unicode ? c : '?');
         }
         return sb.toString();
     }

@@ -54,6 +54,36 @@ public final class Replies {
         return SmtpReply.of(555, "5.5.4", "Unsupported option: " + keyword);
     }
 
+    public static final SmtpReply CHUNK_SYNTAX = SmtpReply.of(501, "5.5.4", "Syntax: BDAT count [LAST]");
+    public static final SmtpReply DATA_AFTER_BDAT = SmtpReply.of(503, "5.5.1",
+            "Error: DATA is not allowed after BDAT in the same transaction");
+    public static final SmtpReply NEED_SMTPUTF8 = SmtpReply.of(553, "5.6.7",
+            "Must declare SMTPUTF8 to send a UTF-8 address");
+
+    public static final SmtpReply READY_FOR_TLS = SmtpReply.of(220, "2.0.0", "Ready to start TLS");
+    public static final SmtpReply STARTTLS_SYNTAX = SmtpReply.of(501, "5.5.4", "Syntax: STARTTLS");
+    public static final SmtpReply TLS_ACTIVE = SmtpReply.of(554, "5.5.1", "Error: TLS already active");
+    public static final SmtpReply TLS_FIRST = SmtpReply.of(530, "5.7.0", "Must issue a STARTTLS command first");
+    public static final SmtpReply IN_TRANSACTION = SmtpReply.of(503, "5.5.1", "Error: MAIL transaction in progress");
+
+    public static final SmtpReply AUTH_REQUIRED = SmtpReply.of(530, "5.7.0", "Authentication required");
+    public static final SmtpReply AUTH_NEEDS_TLS = SmtpReply.of(538, "5.7.11",
+            "Encryption required for requested authentication mechanism");
+    public static final SmtpReply AUTH_SYNTAX = SmtpReply.of(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");
+    public static final SmtpReply AUTH_MECHANISM = SmtpReply.of(504, "5.5.4", "Unrecognized authentication type");
+    public static final SmtpReply ALREADY_AUTHENTICATED = SmtpReply.of(503, "5.5.1", "Error: already authenticated");
+    public static final SmtpReply AUTH_ABORTED = SmtpReply.of(501, "5.7.0", "Authentication aborted");
+    public static final SmtpReply AUTH_UNDECODABLE = SmtpReply.of(501, "5.5.2", "Cannot decode response");
+    public static final SmtpReply AUTH_OK = SmtpReply.of(235, "2.7.0", "Authentication successful");
+    public static final SmtpReply AUTH_FAILED = SmtpReply.of(535, "5.7.8", "Error: authentication failed");
+    public static final SmtpReply AUTH_TEMPORARY = SmtpReply.of(454, "4.7.0",
+            "Temporary authentication failure");
+
+    /** 250 for a BDAT chunk that is not the last. */
+    public static SmtpReply chunkReceived(long octets) {
+        return SmtpReply.of(250, "2.0.0", "Ok: " + octets + " octets received");
+    }
+
     public static final SmtpReply NOT_QUEUED = SmtpReply.of(451, "4.3.0",
             "Error: message not queued, please try again later");
 }

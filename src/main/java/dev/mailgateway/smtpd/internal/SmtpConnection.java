@@ -6,7 +6,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
+import javax.net.ssl.SSLSession;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +36,10 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
     private boolean paused;
     private boolean closing;
     private boolean unflushed;
+    /** Set by STARTTLS: the rest of the plain-text input must be thrown away, never executed. */
+    private boolean discardInput;
+    private SslHandler tlsHandler;
+    private TlsInfo tls;
 
     SmtpConnection(ListenerSettings settings, MessageDelivery delivery, SmtpServer server) {
         this.settings = settings;
@@ -46,6 +52,10 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         this.input = ctx.alloc().heapBuffer(512);
         this.session = new SmtpSession(settings, this, delivery, (InetSocketAddress) ctx.channel().remoteAddress());
+        SslHandler implicit = ctx.pipeline().get(SslHandler.class);
+        if (implicit != null) {
+            watchHandshake(implicit);
+        }
         server.opened(this);
         session.start();
         process(input);
@@ -73,8 +83,14 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void process(ByteBuf in) {
-        while (!paused && !closing && in.isReadable() && reader.read(in, session)) {
+        while (!paused && !closing && !discardInput && in.isReadable() && reader.read(in, session)) {
             // each round handles one command line or the rest of the message data
+        }
+        if (discardInput) {
+            // CVE-2011-0411: commands a client pipelined behind STARTTLS in plain text are never executed
+            discardInput = false;
+            in.skipBytes(in.readableBytes());
+            input.clear();
         }
         if (in == input && input != null) {
             if (!input.isReadable()) {
@@ -180,6 +196,43 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
                 }
             }
         }, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * After "220 Ready to start TLS": that reply leaves in plain text, everything after it is TLS. The handler
+     * goes first in the pipeline, so bytes Netty has not handed to us yet are read as TLS records.
+     */
+    void startTls() {
+        ctx.flush();
+        unflushed = false;
+        SslHandler handler = settings.tls().newHandler(ctx.alloc());
+        ctx.pipeline().addFirst("tls", handler);
+        discardInput = true;
+        watchHandshake(handler);
+    }
+
+    private void watchHandshake(SslHandler handler) {
+        tlsHandler = handler;
+        handler.handshakeFuture().addListener(f -> {
+            if (f.isSuccess()) {
+                SSLSession ssl = handler.engine().getSession();
+                tls = new TlsInfo(ssl.getProtocol(), ssl.getCipherSuite());
+                LOG.debug("{}: TLS {} {}", session.clientText(), tls.protocol(), tls.cipher());
+            } else {
+                LoggerFactory.getLogger("dev.mailgateway.smtpd").info("{}: TLS handshake failed: {}",
+                        session.clientText(), f.cause().getMessage());
+            }
+        });
+    }
+
+    /** Whether TLS was started (STARTTLS, or implicit), handshake done or not. */
+    boolean isTlsStarted() {
+        return tlsHandler != null;
+    }
+
+    /** The session's TLS once the handshake is done; null in plain text. */
+    TlsInfo tls() {
+        return tls;
     }
 
     /** Cuts the connection now, from any thread. */

@@ -83,6 +83,9 @@ public final class SmtpServer {
             case OK -> {
                 channel.closeFuture().addListener(f -> limiter.release(remote.getAddress()));
                 long idle = settings.idleTimeout().toMillis();
+                if (settings.tls().mode() == TlsMode.IMPLICIT) {
+                    channel.pipeline().addLast("tls", settings.tls().newHandler(channel.alloc()));
+                }
                 channel.pipeline().addLast(
                         new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS),
                         new SmtpConnection(settings, delivery, this));

@@ -1,7 +1,6 @@
 package dev.mailgateway.smtpd.internal;
 
 import dev.mailgateway.mail.MailAddress;
-import dev.mailgateway.mail.QueueId;
 import dev.mailgateway.mail.SmtpReply;
 import dev.mailgateway.policy.PolicyQuery;
 import dev.mailgateway.policy.PolicyResult;
@@ -9,7 +8,6 @@ import dev.mailgateway.policy.Stage;
 import dev.mailgateway.smtpd.internal.command.CommandTable;
 import dev.mailgateway.smtpd.internal.command.SmtpCommand;
 import java.net.InetSocketAddress;
-import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -17,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The protocol state of one SMTP session: greeting, HELO/EHLO, the mail transaction, message data, and the
- * limits that end a session. Commands (one class per verb, in {@code command/}) act on it. Runs on the
- * connection's event loop only; policy checks and the route answer later through {@link SmtpConnection#onLoop}.
+ * The protocol state of one SMTP session: greeting, HELO/EHLO, TLS, AUTH, the mail transaction and the message
+ * coming in, and the limits that end a session. Commands (one class per verb, in {@code command/}) act on it.
+ * Runs on the connection's event loop only; policy checks, password checks, the disk and the route answer later
+ * through {@link SmtpConnection#onLoop}.
  */
 public final class SmtpSession {
 
@@ -41,9 +40,12 @@ public final class SmtpSession {
 
     private String helo;
     private boolean esmtp;
+    private String authUser;
+    private AuthExchange authExchange;
     private Transaction transaction;
-    private String queueId;
-    private MessageBuffer message;
+    /** A refused BDAT chunk is read and thrown away; this is the answer it gets once read. */
+    private SmtpReply chunkRefusal;
+    private boolean lastChunk;
     private int errors;
     private boolean noService;
     private boolean draining;
@@ -94,6 +96,10 @@ public final class SmtpSession {
     }
 
     void command(String line) {
+        if (authExchange != null) {
+            authExchange.line(this, line);
+            return;
+        }
         int space = line.indexOf(' ');
         String verb = space < 0 ? line : line.substring(0, space);
         String argument = space < 0 ? "" : line.substring(space + 1);
@@ -110,6 +116,9 @@ public final class SmtpSession {
     }
 
     void lineTooLong() {
+        if (authExchange != null) {
+            authExchange = null;
+        }
         reply(Replies.LINE_TOO_LONG);
     }
 
@@ -125,13 +134,20 @@ public final class SmtpSession {
 
     /** Shutting down: a session waiting for a command gets 421 now; one mid-message first gets its answer. */
     private void closeIfDraining() {
-        if (draining && !connection.isPaused() && message == null) {
+        if (draining && !connection.isPaused() && !receiving()) {
             connection.writeAndClose(settings.replies().shuttingDown());
         }
     }
 
+    private boolean receiving() {
+        return transaction != null && transaction.message() != null;
+    }
+
     void closed() {
-        message = null;
+        if (receiving()) {
+            transaction.message().discard();
+        }
+        transaction = null;
         LOG.debug("disconnect from {}", clientText());
     }
 
@@ -181,10 +197,9 @@ public final class SmtpSession {
     }
 
     /** The reply for a refusal by policy, logged as Postfix logs restriction rejects. */
-    public void refuse(Stage stage, SmtpReply refusal, MailAddress recipient) {
+    public void refuse(Stage stage, SmtpReply refusal, MailAddress sender, MailAddress recipient) {
         LOG.info("NOQUEUE: reject: {} from {}: {}; from=<{}> to=<{}> helo=<{}>", stage, clientText(), refusal,
-                transaction == null ? "" : transaction.sender(), recipient == null ? "" : recipient,
-                helo == null ? "" : helo);
+                sender == null ? "" : sender, recipient == null ? "" : recipient, helo == null ? "" : helo);
         reply(refusal);
     }
 
@@ -202,29 +217,135 @@ public final class SmtpSession {
 
     private PolicyQuery query(Stage stage, String heloName, MailAddress sender, MailAddress recipient) {
         return new PolicyQuery(stage, settings.name(), client, heloName, sender,
-                transaction == null ? List.of() : transaction.recipients(), recipient, null);
+                transaction == null ? List.of() : transaction.recipients(), recipient, authUser);
     }
 
     public String helo() {
         return helo;
     }
 
+    /** The sender of the transaction in progress. */
+    public MailAddress sender() {
+        return transaction.sender();
+    }
+
     public void greeted(String name, boolean extended) {
         this.helo = name;
         this.esmtp = extended;
-        this.transaction = null;
+        resetTransaction();
     }
+
+    /** The EHLO answer for this session as it stands (STARTTLS and AUTH come and go with TLS). */
+    public SmtpReply ehloReply() {
+        return settings.replies().ehlo(offersStartTls(), offersAuth());
+    }
+
+    // ---- TLS ----
+
+    public boolean isTls() {
+        return connection.tls() != null;
+    }
+
+    public boolean offersStartTls() {
+        return settings.tls().offersStartTls() && !connection.isTlsStarted();
+    }
+
+    /** STARTTLS: "220 Ready", then TLS; plain text the client pipelined behind the command is thrown away. */
+    public void startTls() {
+        connection.write(Replies.READY_FOR_TLS);
+        connection.startTls();
+        // RFC 3207 §4.2: forget everything learnt before TLS
+        helo = null;
+        esmtp = false;
+        authUser = null;
+        resetTransaction();
+    }
+
+    /** Whether MAIL must wait for STARTTLS on this listener. */
+    public boolean needsTlsFirst() {
+        return settings.tls().mode() == TlsMode.REQUIRED && !isTls();
+    }
+
+    // ---- AUTH ----
+
+    public boolean offersAuth() {
+        return settings.auth().enabled() && (isTls() || settings.auth().plaintextAllowed());
+    }
+
+    public boolean isAuthenticated() {
+        return authUser != null;
+    }
+
+    public boolean needsAuthFirst() {
+        return settings.auth().mode() == AuthMode.REQUIRED && authUser == null;
+    }
+
+    /** Whether this client already failed too often: then AUTH ends the session. */
+    public boolean isAuthBlocked() {
+        return settings.auth().throttle().isBlocked(client.getAddress());
+    }
+
+    public void beginAuth(AuthExchange exchange) {
+        authExchange = exchange;
+    }
+
+    /** The exchange has the credentials: check them off the event loop, then answer 235, or 535 after a delay. */
+    void verify(String mechanism, String user, String password) {
+        authExchange = null;
+        connection.pause();
+        settings.auth().authenticator().authenticate(user, password)
+                .whenComplete((ok, error) -> connection.onLoop(() -> authenticated(mechanism, user, ok, error)));
+    }
+
+    private void authenticated(String mechanism, String user, Boolean ok, Throwable error) {
+        if (error != null) {
+            LOG.error("{}: AUTH {} could not be checked", clientText(), mechanism, error);
+            connection.resume();
+            reply(Replies.AUTH_TEMPORARY);
+        } else if (Boolean.TRUE.equals(ok)) {
+            authUser = user;
+            LOG.info("{}: AUTH {} as {}", clientText(), mechanism, user);
+            connection.resume();
+            reply(Replies.AUTH_OK);
+        } else {
+            int failures = settings.auth().throttle().failed(client.getAddress());
+            LOG.info("{}: AUTH {} failed for user=<{}> ({} failures)", clientText(), mechanism, user, failures);
+            if (settings.auth().throttle().isBlocked(client.getAddress())) {
+                connection.writeAndClose(settings.replies().tooManyAuthFailures());
+                return;
+            }
+            connection.schedule(() -> {
+                connection.resume();
+                reply(Replies.AUTH_FAILED);
+            }, settings.auth().failureDelay());
+        }
+        closeIfDraining();
+    }
+
+    void endAuth(SmtpReply reply) {
+        authExchange = null;
+        reply(reply);
+    }
+
+    // ---- the transaction ----
 
     public boolean hasTransaction() {
         return transaction != null;
     }
 
-    public void beginTransaction(MailAddress sender, String bodyType, long declaredSize) {
-        transaction = new Transaction(sender, bodyType, declaredSize);
+    public void beginTransaction(MailAddress sender, String bodyType, long declaredSize, boolean smtpUtf8) {
+        transaction = new Transaction(sender, bodyType, declaredSize, smtpUtf8);
     }
 
     public void resetTransaction() {
+        if (receiving()) {
+            transaction.message().discard();
+        }
         transaction = null;
+    }
+
+    public boolean smtpUtf8() {
+        return transaction.smtpUtf8();
     }
 
     public int recipientCount() {
@@ -247,8 +368,17 @@ public final class SmtpSession {
         return transaction.wasRecipientTried();
     }
 
+    public boolean isChunking() {
+        return receiving() && transaction.isChunked();
+    }
+
     public void quit() {
         connection.writeAndClose(Replies.BYE);
+    }
+
+    /** Sends the reply and ends the session: for errors after which client and server cannot agree again. */
+    public void replyAndClose(SmtpReply reply) {
+        connection.writeAndClose(reply);
     }
 
     /** Ends a session that is not SMTP at all (an HTTP request sent to the mail port). */
@@ -257,50 +387,119 @@ public final class SmtpSession {
         connection.writeAndClose(Replies.FORBIDDEN);
     }
 
-    /** After 354: what follows is message data, read by a {@link DataReader} into a new message. */
+    // ---- message content ----
+
+    /** After 354: what follows is message data up to CRLF.CRLF. */
     public void startData() {
-        queueId = QueueId.next();
-        List<MailAddress> recipients = transaction.recipients();
-        message = new MessageBuffer(transaction.declaredSize() + 512);
-        message.write(ReceivedHeader.build(settings.hostname(), helo, client, protocol(), queueId,
-                recipients.size() == 1 ? recipients.get(0) : null, ZonedDateTime.now()));
-        connection.setReader(new DataReader(message, settings.maxMessageSize(), settings.bareLineEndings()));
+        IncomingMessage message = IncomingMessage.start(settings, transaction, trace(), true);
+        transaction.receive(message, false);
+        connection.setReader(new DataReader(message.filter()));
         connection.write(Replies.START_DATA);
     }
 
-    void dataEnded(DataReader data) {
+    /**
+     * BDAT: the next {@code size} bytes are a chunk of the message (RFC 3030), or, when the chunk cannot be taken,
+     * bytes to read and throw away before answering {@code refusal}.
+     */
+    public void startChunk(long size, boolean last, SmtpReply refusal) {
+        lastChunk = last;
+        chunkRefusal = refusal;
+        ContentFilter filter = null;
+        if (refusal == null) {
+            if (transaction.message() == null) {
+                transaction.receive(IncomingMessage.start(settings, transaction, trace(), false), true);
+            }
+            filter = transaction.message().filter();
+        }
+        if (size == 0) {
+            chunkEnded();
+        } else {
+            connection.setReader(new ChunkReader(filter, size));
+        }
+    }
+
+    /** Some content was read: when the disk is behind, stop reading until it catches up. */
+    void contentReceived() {
+        MessageSink sink = transaction.message().sink();
+        if (sink.isBackedUp()) {
+            connection.pause();
+            sink.whenDrained(() -> connection.onLoop(connection::resume));
+        }
+    }
+
+    /** The end of DATA. */
+    void contentEnded() {
         connection.setReader(commandReader);
+        finishMessage();
+    }
+
+    /** The end of a BDAT chunk. */
+    void chunkEnded() {
+        connection.setReader(commandReader);
+        if (chunkRefusal != null) {
+            SmtpReply refusal = chunkRefusal;
+            chunkRefusal = null;
+            reply(refusal);
+            return;
+        }
+        IncomingMessage message = transaction.message();
+        if (lastChunk) {
+            message.filter().endOfChunks();
+            finishMessage();
+        } else if (message.filter().isTooBig()) {
+            LOG.info("{}: reject: BDAT from {}: {}; size={}", message.queueId(), clientText(), Replies.TOO_BIG,
+                    message.filter().contentSize());
+            resetTransaction();
+            reply(Replies.TOO_BIG);
+        } else {
+            reply(Replies.chunkReceived(message.filter().contentSize()));
+        }
+    }
+
+    private void finishMessage() {
         Transaction done = transaction;
         transaction = null;
-        MessageBuffer content = message;
-        message = null;
-        if (data.isTooBig()) {
-            LOG.info("{}: reject: DATA from {}: {}; size={}", queueId, clientText(), Replies.TOO_BIG,
-                    data.contentSize());
-            reply(Replies.TOO_BIG);
+        IncomingMessage message = done.message();
+        SmtpReply refusal = message.contentRefusal();
+        if (refusal != null) {
+            LOG.info("{}: reject: {} from {}: {}; size={}", message.queueId(), done.isChunked() ? "BDAT" : "DATA",
+                    clientText(), refusal, message.filter().contentSize());
+            message.discard();
+            reply(refusal);
             return;
         }
-        if (data.hadBareLineEnding() && settings.bareLineEndings() == BareLineEndings.REJECT) {
-            LOG.info("{}: reject: DATA from {}: {}", queueId, clientText(), Replies.BARE_LINE_ENDING);
-            reply(Replies.BARE_LINE_ENDING);
-            return;
-        }
-        ReceivedMessage received = new ReceivedMessage(queueId, done.envelope(), settings.name(), client, helo,
-                protocol(), content.toByteArray());
         connection.pause();
-        delivery.deliver(received, reply -> connection.onLoop(() -> {
-            connection.resume();
-            logOutcome(received, reply);
-            reply(reply);
-            closeIfDraining();
-        }));
+        message.finish().whenComplete((content, error) -> {
+            if (error != null) {
+                LOG.error("{}: not queued: the message could not be buffered: {}", message.queueId(), error.toString());
+                connection.onLoop(() -> {
+                    connection.resume();
+                    reply(Replies.NOT_QUEUED);
+                    closeIfDraining();
+                });
+                return;
+            }
+            ReceivedMessage received = new ReceivedMessage(message.queueId(), done.envelope(), settings.name(),
+                    client, helo, protocol(done.smtpUtf8()), connection.tls(), authUser, content);
+            delivery.deliver(received, reply -> connection.onLoop(() -> {
+                connection.resume();
+                logOutcome(received, reply);
+                reply(reply);
+                closeIfDraining();
+            }));
+        });
+    }
+
+    private IncomingMessage.Trace trace() {
+        return new IncomingMessage.Trace(helo, client, protocol(transaction.smtpUtf8()), connection.tls(),
+                transaction.smtpUtf8());
     }
 
     private void logOutcome(ReceivedMessage received, SmtpReply reply) {
         if (reply.isPositive()) {
-            LOG.info("{}: from=<{}> to=<{}> size={} client={} helo=<{}>: {}", received.queueId(),
-                    received.envelope().sender(), recipientsText(received), received.content().length,
-                    clientText(), received.helo(), reply);
+            LOG.info("{}: from=<{}> to=<{}> size={} client={} helo=<{}>{}: {}", received.queueId(),
+                    received.envelope().sender(), recipientsText(received), received.content().size(),
+                    clientText(), received.helo(), authUser == null ? "" : " sasl_username=" + authUser, reply);
         } else {
             LOG.info("{}: reject: DATA from {}: {}; from=<{}>", received.queueId(), clientText(), reply,
                     received.envelope().sender());
@@ -316,8 +515,12 @@ public final class SmtpSession {
         return sb.toString();
     }
 
-    private String protocol() {
-        return esmtp ? "ESMTP" : "SMTP";
+    /** RFC 3848 / RFC 6531 "with" keywords: ESMTP, ESMTPS, ESMTPA, ESMTPSA, UTF8SMTP, UTF8SMTPS... */
+    private String protocol(boolean smtpUtf8) {
+        if (!esmtp) {
+            return "SMTP";
+        }
+        return (smtpUtf8 ? "UTF8SMTP" : "ESMTP") + (isTls() ? "S" : "") + (authUser != null ? "A" : "");
     }
 
     String clientText() {

@@ -12,13 +12,36 @@ final class Transaction {
     private final MailAddress sender;
     private final String bodyType;
     private final long declaredSize;
+    private final boolean smtpUtf8;
     private final List<MailAddress> recipients = new ArrayList<>();
     private boolean recipientTried;
+    private IncomingMessage message;
+    private boolean chunked;
 
-    Transaction(MailAddress sender, String bodyType, long declaredSize) {
+    Transaction(MailAddress sender, String bodyType, long declaredSize, boolean smtpUtf8) {
         this.sender = sender;
         this.bodyType = bodyType;
         this.declaredSize = declaredSize;
+        this.smtpUtf8 = smtpUtf8;
+    }
+
+    boolean smtpUtf8() {
+        return smtpUtf8;
+    }
+
+    /** The message being received, once DATA or the first BDAT started it; null before. */
+    IncomingMessage message() {
+        return message;
+    }
+
+    void receive(IncomingMessage message, boolean chunked) {
+        this.message = message;
+        this.chunked = chunked;
+    }
+
+    /** Whether the message comes in BDAT chunks (then DATA is out of order). */
+    boolean isChunked() {
+        return chunked;
     }
 
     MailAddress sender() {
@@ -52,6 +75,6 @@ final class Transaction {
     }
 
     Envelope envelope() {
-        return new Envelope(sender, recipients, bodyType);
+        return new Envelope(sender, recipients, bodyType, smtpUtf8);
     }
 }

@@ -19,6 +19,9 @@ public final class CommandTable {
             Map.entry("QUIT", QUIT),
             Map.entry("VRFY", new VrfyCommand()),
             Map.entry("HELP", new HelpCommand()),
+            Map.entry("STARTTLS", new StartTlsCommand()),
+            Map.entry("AUTH", new AuthCommand()),
+            Map.entry("BDAT", new BdatCommand()),
             Map.entry("EXPN", new NotImplementedCommand()),
             // An HTTP request or a proxy handshake sent to the SMTP port: someone is abusing a browser or
             // proxy to talk to us (cross-protocol attack). Hang up, as Postfix's smtpd_forbidden_commands does.
@@ -32,6 +35,6 @@ public final class CommandTable {
     /** The command for a verb (any case), or null when there is none. */
     public static SmtpCommand find(String verb) {
         SmtpCommand command = COMMANDS.get(verb);
-        return command != null || verb.length() > 8 ? command : COMMANDS.get(verb.toUpperCase(Locale.ROOT));
+        return command != null || verb.length() > 10 ? command : COMMANDS.get(verb.toUpperCase(Locale.ROOT));
     }
 }

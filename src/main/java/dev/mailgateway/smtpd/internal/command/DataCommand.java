@@ -12,6 +12,8 @@ final class DataCommand implements SmtpCommand {
             session.reply(Replies.NO_ARGUMENTS);
         } else if (!session.hasTransaction()) {
             session.reply(Replies.NEED_MAIL);
+        } else if (session.isChunking()) {
+            session.reply(Replies.DATA_AFTER_BDAT);
         } else if (session.recipientCount() == 0) {
             session.reply(session.wasRecipientTried() ? Replies.NO_VALID_RECIPIENTS : Replies.NEED_RCPT);
         } else {

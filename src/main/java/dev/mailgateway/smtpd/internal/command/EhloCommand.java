@@ -26,7 +26,7 @@ final class EhloCommand implements SmtpCommand {
         }
         session.check(session.queryHelo(name), () -> {
             session.greeted(name, extended);
-            session.reply(extended ? session.settings().replies().ehlo() : session.settings().replies().helo());
-        }, refusal -> session.refuse(Stage.HELO, refusal, null));
+            session.reply(extended ? session.ehloReply() : session.settings().replies().helo());
+        }, refusal -> session.refuse(Stage.HELO, refusal, null, null));
     }
 }

@@ -5,7 +5,7 @@ import dev.mailgateway.policy.Stage;
 import dev.mailgateway.smtpd.internal.Replies;
 import dev.mailgateway.smtpd.internal.SmtpSession;
 
-/** MAIL FROM:&lt;sender&gt; [SIZE=n] [BODY=7BIT|8BITMIME]: starts a transaction. */
+/** MAIL FROM:&lt;sender&gt; [SIZE=n] [BODY=7BIT|8BITMIME] [SMTPUTF8] [AUTH=...]: starts a transaction. */
 final class MailCommand implements SmtpCommand {
 
     @Override
@@ -18,6 +18,14 @@ final class MailCommand implements SmtpCommand {
             session.reply(Replies.NESTED_MAIL);
             return;
         }
+        if (session.needsTlsFirst()) {
+            session.reply(Replies.TLS_FIRST);
+            return;
+        }
+        if (session.needsAuthFirst()) {
+            session.reply(Replies.AUTH_REQUIRED);
+            return;
+        }
         MailParameters parameters = MailParameters.parse(session, argument);
         if (parameters == null) {
             return; // the reply is sent
@@ -25,9 +33,9 @@ final class MailCommand implements SmtpCommand {
         MailAddress sender = parameters.sender();
         session.check(session.queryMail(sender),
                 () -> {
-                    session.beginTransaction(sender, parameters.bodyType(), parameters.size());
+                    session.beginTransaction(sender, parameters.bodyType(), parameters.size(), parameters.smtpUtf8());
                     session.reply(Replies.SENDER_OK);
                 },
-                refusal -> session.refuse(Stage.MAIL, refusal, null));
+                refusal -> session.refuse(Stage.MAIL, refusal, sender, null));
     }
 }

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The sender and ESMTP parameters of MAIL FROM, checked; any problem is answered here. */
-record MailParameters(MailAddress sender, String bodyType, long size) {
+record MailParameters(MailAddress sender, String bodyType, long size, boolean smtpUtf8) {
 
     /** @return the parameters, or null when a reply has been sent instead */
     static MailParameters parse(SmtpSession session, String argument) {
@@ -23,15 +23,9 @@ record MailParameters(MailAddress sender, String bodyType, long size) {
             });
             return null;
         }
-        MailAddress sender;
-        try {
-            sender = parsed.path().isEmpty() ? MailAddress.nullSender() : MailAddress.parse(parsed.path(), false);
-        } catch (IllegalArgumentException e) {
-            session.reply(Replies.BAD_SENDER);
-            return null;
-        }
         long size = 0;
         String bodyType = null;
+        boolean smtpUtf8 = false;
         for (Map.Entry<String, String> parameter : parsed.parameters().entrySet()) {
             String value = parameter.getValue();
             switch (parameter.getKey()) {
@@ -53,13 +47,37 @@ record MailParameters(MailAddress sender, String bodyType, long size) {
                         return null;
                     }
                 }
+                case "SMTPUTF8" -> {
+                    if (value != null) {
+                        session.reply(Replies.PARAMETER_SYNTAX);
+                        return null;
+                    }
+                    smtpUtf8 = true;
+                }
+                case "AUTH" -> {
+                    // RFC 4954 §5: the identity a relaying server vouches for. We trust our own AUTH only.
+                }
                 default -> {
                     session.reply(Replies.unsupportedParameter(parameter.getKey()));
                     return null;
                 }
             }
         }
-        return new MailParameters(sender, bodyType, size);
+        MailAddress sender = parsed.path().isEmpty() ? MailAddress.nullSender() : address(parsed.path(), smtpUtf8);
+        if (sender == null) {
+            session.reply(!smtpUtf8 && address(parsed.path(), true) != null ? Replies.NEED_SMTPUTF8 : Replies.BAD_SENDER);
+            return null;
+        }
+        return new MailParameters(sender, bodyType, size, smtpUtf8);
+    }
+
+    /** The mailbox, or null when it is not one (UTF-8 only with SMTPUTF8). */
+    static MailAddress address(String path, boolean utf8) {
+        try {
+            return MailAddress.parse(path, utf8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static long parseSize(String value) {

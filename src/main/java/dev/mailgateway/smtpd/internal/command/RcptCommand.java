@@ -33,7 +33,7 @@ final class RcptCommand implements SmtpCommand {
                     session.addRecipient(recipient);
                     session.reply(Replies.RECIPIENT_OK);
                 },
-                refusal -> session.refuse(Stage.RCPT, refusal, recipient));
+                refusal -> session.refuse(Stage.RCPT, refusal, session.sender(), recipient));
     }
 
     private static MailAddress parse(SmtpSession session, String argument) {
@@ -48,6 +48,7 @@ final class RcptCommand implements SmtpCommand {
             });
             return null;
         }
+        boolean utf8 = session.smtpUtf8();
         if (!parsed.parameters().isEmpty()) {
             session.reply(Replies.unsupportedParameter(parsed.parameters().keySet().iterator().next()));
             return null;
@@ -56,11 +57,11 @@ final class RcptCommand implements SmtpCommand {
             // RFC 5321 §4.5.1: <postmaster> without a domain must be taken; it is this host's postmaster.
             return MailAddress.parse("postmaster@" + session.settings().hostname(), false);
         }
-        try {
-            return MailAddress.parse(parsed.path(), false);
-        } catch (IllegalArgumentException e) {
-            session.reply(Replies.BAD_RECIPIENT);
-            return null;
+        MailAddress recipient = MailParameters.address(parsed.path(), utf8);
+        if (recipient == null) {
+            session.reply(!utf8 && MailParameters.address(parsed.path(), true) != null
+                    ? Replies.NEED_SMTPUTF8 : Replies.BAD_RECIPIENT);
         }
+        return recipient;
     }
 }

@@ -5,20 +5,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The data reader's state machine, fed the same bytes cut at every possible place: the network may split a
- * CRLF, a dot or the end of data anywhere, and the outcome must not depend on where.
+ * The content filter's state machine, fed the same bytes cut at every possible place: the network may split a
+ * CRLF, a dot or the end of data anywhere, and the outcome must not depend on where. Its sink spills to disk
+ * after a few bytes, so both the memory and the file paths are in every run.
  */
-class DataReaderTest {
+class ContentFilterTest {
+
+    @TempDir
+    static Path spillDirectory;
 
     private record Outcome(boolean ended, String content, boolean bare, boolean tooBig, int rest) {
     }
 
     private static Outcome read(String data, int[] cuts, BareLineEndings mode, long maxSize) {
-        MessageBuffer buffer = new MessageBuffer(0);
-        DataReader reader = new DataReader(buffer, maxSize, mode);
+        return read(data, cuts, mode, maxSize, true);
+    }
+
+    private static Outcome read(String data, int[] cuts, BareLineEndings mode, long maxSize, boolean dotStuffed) {
+        MessageSink sink = new MessageSink(0, new SpillSettings(spillDirectory, 7, 1 << 20, Runnable::run));
+        ContentFilter reader = new ContentFilter(sink, maxSize, mode, dotStuffed);
         byte[] bytes = data.getBytes(StandardCharsets.ISO_8859_1);
         ByteBuf in = Unpooled.buffer();
         int from = 0;
@@ -27,11 +37,16 @@ class DataReaderTest {
             int to = i < cuts.length ? cuts[i] : bytes.length;
             in.writeBytes(bytes, from, to - from);
             from = to;
-            ended = reader.readToEnd(in);
+            ended = reader.consume(in);
+        }
+        if (!dotStuffed) {
+            reader.endOfChunks();
         }
         in.writeBytes(bytes, from, bytes.length - from);
         // what is kept of a message over the limit is thrown away, so it is not compared
-        String content = reader.isTooBig() ? null : new String(buffer.toByteArray(), StandardCharsets.ISO_8859_1);
+        MessageContent stored = sink.finish().join();
+        String content = reader.isTooBig() ? null : new String(stored.toByteArray(), StandardCharsets.ISO_8859_1);
+        stored.release();
         return new Outcome(ended, content, reader.hadBareLineEnding(), reader.isTooBig(), in.readableBytes());
     }
 
@@ -97,5 +112,19 @@ class DataReaderTest {
     void exactlyAtTheLimitIsKept() {
         Outcome o = readEveryWay("0123456789\r\n.\r\n", BareLineEndings.REJECT, 12);
         assertThat(o).isEqualTo(new Outcome(true, "0123456789\r\n", false, false, 0));
+    }
+
+    @Test
+    void chunkedContentHasNoDotsAndNoEndMarker() {
+        Outcome o = read("a\r\n.\r\n..b\r\n", new int[] {3, 4, 9}, BareLineEndings.REJECT, 1000, false);
+        assertThat(o).isEqualTo(new Outcome(false, "a\r\n.\r\n..b\r\n", false, false, 0));
+    }
+
+    @Test
+    void chunkedContentEndingInACrHasABareCr() {
+        Outcome o = read("a\r\nb\r", new int[] {5}, BareLineEndings.REJECT, 1000, false);
+        assertThat(o.bare()).isTrue();
+        Outcome split = read("a\r\nb\r", new int[] {4}, BareLineEndings.NORMALIZE, 1000, false);
+        assertThat(split.content()).isEqualTo("a\r\nb\r\n");
     }
 }
