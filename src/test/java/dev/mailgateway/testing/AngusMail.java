@@ -19,4 +19,26 @@ public final class AngusMail {
         props.put("mail.smtp.timeout", "15000");
         return Session.getInstance(props);
     }
+
+    /**
+     * A session that submits with a user and password: over STARTTLS ({@code smtp}) or implicit TLS
+     * ({@code smtps}), trusting the test listener's self-signed certificate.
+     */
+    public static Session submission(int port, String protocol, String mechanism) {
+        Session session = session(port, "angus.client.test");
+        Properties props = session.getProperties();
+        String p = "mail." + protocol + ".";
+        props.put(p + "host", "127.0.0.1");
+        props.put(p + "port", String.valueOf(port));
+        props.put(p + "timeout", "15000");
+        props.put(p + "auth", "true");
+        props.put(p + "auth.mechanisms", mechanism);
+        props.put(p + "ssl.trust", "*");
+        props.put(p + "ssl.checkserveridentity", "false");
+        if (protocol.equals("smtp")) {
+            props.put(p + "starttls.enable", "true");
+            props.put(p + "starttls.required", "true");
+        }
+        return session;
+    }
 }

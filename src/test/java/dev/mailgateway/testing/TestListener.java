@@ -54,8 +54,8 @@ public final class TestListener implements AutoCloseable {
 
     /** The URI of a test listener on a free port with these extra options. */
     public static String uri(String options) {
-        return "smtpd:test?port=0&hostname=mx.gateway.test&tlsSelfSignedDirectory=target/test-tls"
-                + (options.isEmpty() ? "" : "&" + options);
+        String tlsDirectory = options.contains("tlsSelfSignedDirectory=") ? "" : "&tlsSelfSignedDirectory=target/test-tls";
+        return "smtpd:test?port=0&hostname=mx.gateway.test" + tlsDirectory + (options.isEmpty() ? "" : "&" + options);
     }
 
     public int port() {
