@@ -34,11 +34,13 @@ class GatewayApplicationTest {
     private void start(Map<String, String> overrides) throws Exception {
         main = GatewayMain.create();
         main.addOverrideProperty("gateway.smtp.port", "0");
+        main.addOverrideProperty("gateway.submission.port", "0");
+        main.addOverrideProperty("gateway.submissions.port", "0");
         main.addOverrideProperty("gateway.hostname", "gw.test");
         main.addOverrideProperty("gateway.data-dir", dataDir.toString());
         overrides.forEach(main::addOverrideProperty);
         main.start();
-        port = ((SmtpdConsumer) main.getCamelContext().getRoute("inbound").getConsumer()).getLocalAddress().getPort();
+        port = ((SmtpdConsumer) main.getCamelContext().getRoute("mx").getConsumer()).getLocalAddress().getPort();
     }
 
     @AfterEach

@@ -38,6 +38,8 @@ class GatewayProcessIT {
         builder.environment().put("GATEWAY_SMTP_PORT", String.valueOf(port));
         builder.environment().put("GATEWAY_DATA_DIR", dataDir.toString());
         builder.environment().put("GATEWAY_HOSTNAME", "process.test");
+        builder.environment().put("GATEWAY_SUBMISSION_ENABLED", "false");
+        builder.environment().put("GATEWAY_SUBMISSIONS_ENABLED", "false");
         Process gateway = builder.start();
         try {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()

@@ -29,6 +29,10 @@ public final class UserStore {
         return file;
     }
 
+    public boolean isEmpty() {
+        return file.current().isEmpty();
+    }
+
     public boolean authenticate(String user, String password) {
         String hash = file.current().get(user);
         boolean ok = PasswordHash.verify(hash != null ? hash : DECOY, password);

@@ -1,6 +1,5 @@
 package dev.mailgateway.mail;
 
-import java.util.Locale;
 
 /**
  * An envelope address: a mailbox (local-part@domain) as it travels in MAIL FROM and RCPT TO, or the null
@@ -13,10 +12,12 @@ public final class MailAddress {
 
     private final String localPart;
     private final String domain;
+    private final String domainKey;
 
     private MailAddress(String localPart, String domain) {
         this.localPart = localPart;
         this.domain = domain;
+        this.domainKey = DomainNames.key(domain);
     }
 
     /** The null reverse-path {@code <>}, used by bounces. */
@@ -74,9 +75,9 @@ public final class MailAddress {
         return domain;
     }
 
-    /** The domain in lower case, for lookups. */
+    /** The domain as a lookup key: lower case, punycode for an internationalized name. */
     public String domainKey() {
-        return domain.toLowerCase(Locale.ROOT);
+        return domainKey;
     }
 
     /** True when the address has a non-ASCII character (needs SMTPUTF8 to travel). */
@@ -90,16 +91,16 @@ public final class MailAddress {
         return isNullSender() ? "" : localPart + "@" + domain;
     }
 
-    /** Same mailbox: the local part exactly, the domain regardless of case. */
+    /** Same mailbox: the local part exactly, the domain regardless of case and of its Unicode or ASCII form. */
     @Override
     public boolean equals(Object o) {
         return o instanceof MailAddress other
                 && localPart.equals(other.localPart)
-                && domain.equalsIgnoreCase(other.domain);
+                && domainKey.equals(other.domainKey);
     }
 
     @Override
     public int hashCode() {
-        return localPart.hashCode() * 31 + domainKey().hashCode();
+        return localPart.hashCode() * 31 + domainKey.hashCode();
     }
 }

@@ -1,7 +1,7 @@
 package dev.mailgateway.policy;
 
+import dev.mailgateway.mail.DomainNames;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -25,18 +25,18 @@ public final class DomainList {
         Set<String> exact = new HashSet<>();
         Set<String> parents = new HashSet<>();
         if (text != null) {
-            for (String entry : text.toLowerCase(Locale.ROOT).split("[,\\s]+")) {
+            for (String entry : text.split("[,\\s]+")) {
                 if (entry.startsWith(".") && entry.length() > 1) {
-                    parents.add(entry.substring(1));
+                    parents.add(DomainNames.key(entry.substring(1)));
                 } else if (!entry.isEmpty()) {
-                    exact.add(entry);
+                    exact.add(DomainNames.key(entry));
                 }
             }
         }
         return new DomainList(Set.copyOf(exact), Set.copyOf(parents), text == null ? "" : text.trim());
     }
 
-    /** @param domain a domain in lower case */
+    /** @param domain a domain key ({@link DomainNames#key}) */
     public boolean contains(String domain) {
         if (exact.contains(domain)) {
             return true;

@@ -26,6 +26,9 @@ import dev.mailgateway.tls.TlsContexts;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -178,6 +181,10 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
         }
         UserStore users = new UserStore(Path.of(config.getAuthUsers()));
         watch(users.file());
+        if (users.isEmpty()) {
+            LOG.warn("listener {} offers AUTH but {} has no users yet: add one with "
+                    + "java -jar target/mail-gateway.jar add-user NAME", getEndpoint().getName(), config.getAuthUsers());
+        }
         return new AuthSettings(config.getAuth(), config.isAuthPlaintext(), (user, password) -> {
             CompletableFuture<Boolean> answer = new CompletableFuture<>();
             try {
@@ -195,9 +202,21 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
         maintenance.scheduleWithFixedDelay(file::reloadIfChanged, 5, 5, TimeUnit.SECONDS);
     }
 
-    private static Path spillDirectory(SmtpdConfiguration config) {
-        return isBlank(config.getSpillDirectory())
+    /**
+     * {@code <spillDirectory>/<listener>}: this listener's alone, so leftovers of a crash (files of messages that
+     * never got a 250) can be removed at start without touching another listener's messages in flight.
+     */
+    private Path spillDirectory(SmtpdConfiguration config) throws IOException {
+        Path base = isBlank(config.getSpillDirectory())
                 ? Path.of(System.getProperty("java.io.tmpdir"), "smtpd") : Path.of(config.getSpillDirectory());
+        Path directory = base.resolve(getEndpoint().getName());
+        Files.createDirectories(directory);
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(directory, "message-*.eml")) {
+            for (Path leftover : leftovers) {
+                Files.deleteIfExists(leftover);
+            }
+        }
+        return directory;
     }
 
     private static boolean isBlank(String s) {

@@ -96,6 +96,20 @@ public final class SmtpClient implements AutoCloseable {
         return this;
     }
 
+    /** Something that writes to the connection and returns a value (a digest of what it wrote, say). */
+    @FunctionalInterface
+    public interface Writer<T> {
+        T writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Streams data through a buffer, for messages too large to build in memory first. */
+    public <T> T stream(Writer<T> writer) throws IOException {
+        java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(out, 65536);
+        T result = writer.writeTo(buffered);
+        buffered.flush();
+        return result;
+    }
+
     /** Reads one reply; multi-line replies come back with lines joined by "\n". */
     public String reply() throws IOException {
         StringBuilder reply = new StringBuilder();
