@@ -50,6 +50,10 @@ class GatewayApplicationTest {
         }
     }
 
+    private int port(String route) {
+        return ((SmtpdConsumer) main.getCamelContext().getRoute(route).getConsumer()).getLocalAddress().getPort();
+    }
+
     private Path archived(String reply) {
         String queueId = reply.substring(reply.lastIndexOf(' ') + 1).strip();
         return dataDir.resolve("archive").resolve(queueId + ".eml");
@@ -123,6 +127,38 @@ class GatewayApplicationTest {
             client.command("RCPT TO:<b@dest.test>", "250 ");
             client.command("RCPT TO:<c@dest.test>", "250 ");
             client.command("RCPT TO:<d@dest.test>", "452 4.5.3");
+        }
+    }
+
+    @Test
+    void usersAddedWithTheCommandSubmitOnBothSubmissionListeners() throws Exception {
+        Path users = dataDir.resolve("users");
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("n0t-guessable\n".getBytes()));
+            GatewayMain.main(new String[] {"add-user", "carol", users.toString()});
+        } finally {
+            System.setIn(stdin);
+        }
+        start(Map.of("gateway.auth.users", users.toString(), "gateway.trusted-networks", ""));
+        for (String listener : new String[] {"submission", "submissions"}) {
+            Session session = AngusMail.submission(port(listener), listener.equals("submission") ? "smtp" : "smtps",
+                    "PLAIN");
+            MimeMessage message = new MimeMessage(session);
+            message.setFrom("carol@src.test");
+            message.setRecipients(RecipientType.TO, "friend@far-away.test");
+            message.setText("via " + listener + "\r\n");
+            String reply;
+            try (Transport transport = session.getTransport(listener.equals("submission") ? "smtp" : "smtps")) {
+                transport.connect("carol", "n0t-guessable");
+                transport.sendMessage(message, message.getAllRecipients());
+                reply = ((SMTPTransport) transport).getLastServerResponse();
+            }
+            assertThat(reply).startsWith("250 2.0.0 Ok: queued as ");
+            assertThat(TraceHeader.first(Files.readAllBytes(archived(reply)))).contains(" with ESMTPSA id ");
+        }
+        try (SmtpClient client = SmtpClient.ehlo(port("submission"))) {
+            client.command("MAIL FROM:<carol@src.test>", "530 5.7.0 Must issue a STARTTLS command first");
         }
     }
 

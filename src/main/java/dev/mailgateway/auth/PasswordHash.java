@@ -32,8 +32,8 @@ public final class PasswordHash {
         if (stored.startsWith("$2a$") || stored.startsWith("$2b$") || stored.startsWith("$2y$")) {
             try {
                 return OpenBSDBCrypt.checkPassword(stored, password.toCharArray());
-            } catch (IllegalArgumentException e) {
-                return false; // a malformed hash
+            } catch (RuntimeException e) {
+                return false; // a malformed hash (BouncyCastle says so with several exception types)
             }
         }
         if (stored.startsWith("$pbkdf2-sha256$")) {
