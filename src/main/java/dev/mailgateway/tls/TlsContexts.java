@@ -1,6 +1,7 @@
 package dev.mailgateway.tls;
 
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -18,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds a listener's server TLS context: TLS 1.2 and 1.3 only, forward-secret AEAD ciphers first, from a
- * PEM certificate chain and key, or a PKCS#12 file, or (when neither is configured) a self-signed certificate
- * made on first start.
+ * Builds a listener's server TLS context, in BoringSSL where available: TLS 1.2 and 1.3 only, forward-secret
+ * AEAD ciphers first, from a PEM certificate chain and key, or a PKCS#12 file, or (when neither is configured) a
+ * self-signed certificate made on first start.
  */
 public final class TlsContexts {
 
@@ -60,12 +61,21 @@ public final class TlsContexts {
             builder = SslContextBuilder.forServer(Path.of(certificate).toFile(), Path.of(key).toFile(),
                     password == null || password.isBlank() ? null : password);
         }
-        return builder.sslProvider(SslProvider.JDK)
+        return builder.sslProvider(provider())
                 .protocols(split(protocols))
                 .ciphers(ciphers == null || ciphers.isBlank() ? DEFAULT_CIPHERS : split(ciphers),
                         SupportedCipherSuiteFilter.INSTANCE)
                 .clientAuth(ClientAuth.NONE)
                 .build();
+    }
+
+    /** BoringSSL (netty-tcnative) when it loads here, else the JDK's TLS: same protocols and ciphers. */
+    static SslProvider provider() {
+        if (OpenSsl.isAvailable()) {
+            return SslProvider.OPENSSL;
+        }
+        LOG.info("TLS in the JDK: native BoringSSL is not available here ({})", OpenSsl.unavailabilityCause().toString());
+        return SslProvider.JDK;
     }
 
     private static boolean isPkcs12(String file) {
