@@ -14,6 +14,6 @@ COPY --from=build /src/target/lib lib
 COPY config config
 COPY routes routes
 USER gateway
-EXPOSE 2525
+EXPOSE 2525 2587 2465
 VOLUME /opt/mail-gateway/data
 CMD ["java", "-jar", "mail-gateway.jar"]
