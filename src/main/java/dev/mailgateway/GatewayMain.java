@@ -1,9 +1,15 @@
 package dev.mailgateway;
 
 import dev.mailgateway.auth.AddUser;
+import dev.mailgateway.spool.Spool;
+import dev.mailgateway.spool.SpoolSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.PropertiesComponent;
 
 /**
  * The gateway: Camel Main with the operator's configuration and routes from the working directory.
@@ -11,6 +17,7 @@ import org.apache.camel.main.Main;
  *   <li>{@code config/application.properties}: every {@code gateway.*} key (override any with
  *       {@code -Dkey=value} or an environment variable such as {@code GATEWAY_SMTP_PORT});</li>
  *   <li>{@code routes/*.yaml}: the routes;</li>
+ *   <li>the spool: an embedded ActiveMQ broker under {@code gateway.data-dir}, or {@code gateway.broker.url};</li>
  *   <li>{@code config/logback.xml}: logging.</li>
  * </ul>
  * Another configuration file can be named with {@code -Dgateway.config=path}. {@code add-user NAME} adds a user
@@ -36,7 +43,36 @@ public final class GatewayMain {
         String config = System.getProperty("gateway.config", "config/application.properties");
         main.setPropertyPlaceholderLocations("file:" + config);
         main.configure().withRoutesIncludePattern("file:routes/*.yaml");
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport gateway) {
+                try {
+                    Spool.install(gateway.getCamelContext(), spoolSettings(gateway.getCamelContext()));
+                } catch (Exception e) {
+                    throw new IllegalStateException("the spool could not be set up", e);
+                }
+            }
+        });
         return main;
+    }
+
+    /** The spool's settings from the gateway.* keys (which routes and the component use too). */
+    static SpoolSettings spoolSettings(CamelContext context) {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        java.util.function.Function<String, String> key = name -> properties.resolveProperty(name).orElse("").trim();
+        return new SpoolSettings(
+                key.apply("gateway.broker.url"),
+                Path.of(key.apply("gateway.data-dir"), "broker"),
+                key.apply("gateway.broker.listen"),
+                Boolean.parseBoolean(key.apply("gateway.archive.enabled")),
+                org.apache.camel.util.TimeUtils.toDuration(key.apply("gateway.broker.send-timeout")),
+                memoryLimit(Long.parseLong(key.apply("gateway.broker.memory-limit"))),
+                Integer.parseInt(key.apply("gateway.broker.connections")));
+    }
+
+    /** 0 means a sixteenth of the heap: the embedded broker shares this JVM's memory. */
+    private static long memoryLimit(long configured) {
+        return configured > 0 ? configured : Runtime.getRuntime().maxMemory() / 16;
     }
 
     /** Before the first logger exists: point logback at the operator's file unless told otherwise. */

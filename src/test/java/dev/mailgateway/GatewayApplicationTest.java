@@ -1,6 +1,7 @@
 package dev.mailgateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.mailgateway.smtpd.SmtpdConsumer;
 import dev.mailgateway.testing.AngusMail;
@@ -13,6 +14,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.camel.main.Main;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
@@ -38,6 +40,7 @@ class GatewayApplicationTest {
         main.addOverrideProperty("gateway.submissions.port", "0");
         main.addOverrideProperty("gateway.hostname", "gw.test");
         main.addOverrideProperty("gateway.data-dir", dataDir.toString());
+        main.addOverrideProperty("gateway.archive.enabled", "true");
         overrides.forEach(main::addOverrideProperty);
         main.start();
         port = ((SmtpdConsumer) main.getCamelContext().getRoute("mx").getConsumer()).getLocalAddress().getPort();
@@ -54,9 +57,12 @@ class GatewayApplicationTest {
         return ((SmtpdConsumer) main.getCamelContext().getRoute(route).getConsumer()).getLocalAddress().getPort();
     }
 
+    /** The archived file of the message a 250 names: written by the archive consumer, so waited for. */
     private Path archived(String reply) {
         String queueId = reply.substring(reply.lastIndexOf(' ') + 1).strip();
-        return dataDir.resolve("archive").resolve(queueId + ".eml");
+        Path file = dataDir.resolve("archive").resolve(queueId + ".eml");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(file));
+        return file;
     }
 
     @Test
@@ -163,9 +169,8 @@ class GatewayApplicationTest {
     }
 
     @Test
-    void archiveThatCannotBeWrittenMeans451AndTheClientKeepsTheMessage() throws Exception {
-        Files.writeString(dataDir.resolve("archive"), "a file where the archive directory should be");
-        start(Map.of());
+    void spoolThatCannotTakeTheMessageMeans451AndTheClientKeepsIt() throws Exception {
+        start(Map.of("gateway.broker.url", "tcp://127.0.0.1:1", "gateway.broker.send-timeout", "2s"));
         try (SmtpClient client = SmtpClient.ehlo(port)) {
             client.startData("a@src.test", "b@dest.test");
             client.sendRaw("Subject: x\r\n\r\ny\r\n.\r\n");

@@ -37,6 +37,7 @@ class GatewayProcessIT {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("GATEWAY_SMTP_PORT", String.valueOf(port));
         builder.environment().put("GATEWAY_DATA_DIR", dataDir.toString());
+        builder.environment().put("GATEWAY_ARCHIVE_ENABLED", "true");
         builder.environment().put("GATEWAY_HOSTNAME", "process.test");
         builder.environment().put("GATEWAY_SUBMISSION_ENABLED", "false");
         builder.environment().put("GATEWAY_SUBMISSIONS_ENABLED", "false");
@@ -53,7 +54,8 @@ class GatewayProcessIT {
                 String reply = client.sendMessage("a@src.test", "Subject: from a child JVM\r\n\r\nhi\r\n", "b@dest.test");
                 queueId = reply.substring(reply.lastIndexOf(' ') + 1);
             }
-            assertThat(dataDir.resolve("archive").resolve(queueId + ".eml")).exists();
+            Path archived = dataDir.resolve("archive").resolve(queueId + ".eml");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(archived));
 
             try (SmtpClient idle = SmtpClient.ehlo(port)) {
                 gateway.destroy(); // SIGTERM

@@ -50,6 +50,7 @@ class LargeMessagesIT {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("GATEWAY_SMTP_PORT", String.valueOf(port));
         builder.environment().put("GATEWAY_DATA_DIR", dataDir.toString());
+        builder.environment().put("GATEWAY_ARCHIVE_ENABLED", "true");
         builder.environment().put("GATEWAY_SMTP_MAX_MESSAGE_SIZE", String.valueOf(30L * 1024 * 1024));
         builder.environment().put("GATEWAY_SUBMISSION_ENABLED", "false");
         builder.environment().put("GATEWAY_SUBMISSIONS_ENABLED", "false");
@@ -74,9 +75,15 @@ class LargeMessagesIT {
             assertThat(gateway.isAlive()).as("the gateway is still running (no OutOfMemoryError)").isTrue();
             for (Sent message : sent) {
                 Path file = dataDir.resolve("archive").resolve(message.queueId() + ".eml");
+                await().atMost(Duration.ofMinutes(5)).until(() -> Files.exists(file));
                 assertThat(Archive.sha256WithoutTrace(file)).as(message.queueId()).isEqualTo(message.sha256());
             }
             assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError");
+        } catch (Exception | AssertionError e) {
+            List<String> lines = Files.readAllLines(log);
+            System.err.println("gateway log, last lines:\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size())));
+            throw e;
         } finally {
             clients.shutdownNow();
             gateway.destroy();
@@ -92,6 +99,7 @@ class LargeMessagesIT {
             client.startData("big" + seed + "@src.test", "b@dest.test");
             String sha256 = client.stream(out -> message.writeTo(out, true));
             client.sendRaw(".\r\n");
+            client.readTimeout(Duration.ofMinutes(10)); // large messages wait their turn to be spooled
             String reply = client.expect("250 2.0.0 Ok: queued as ");
             return new Sent(Archive.queueId(reply), sha256);
         }

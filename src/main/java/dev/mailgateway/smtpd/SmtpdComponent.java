@@ -2,6 +2,7 @@ package dev.mailgateway.smtpd;
 
 import dev.mailgateway.auth.AuthThrottle;
 import dev.mailgateway.smtpd.internal.EventLoops;
+import dev.mailgateway.smtpd.internal.MessageBudget;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,7 +23,14 @@ public class SmtpdComponent extends DefaultComponent {
     @Metadata(description = "Netty threads that accept and serve connections for all listeners (default: half the cores)")
     private int ioThreads = EventLoops.defaultThreads();
 
+    @Metadata(description = "Bytes of messages between the end of DATA and the route's answer, all listeners "
+            + "together (the route holds a message in memory to spool it); 0: a sixteenth of the heap")
+    private long maxBytesInFlight;
+    @Metadata(description = "How long a message may wait for room in that budget before 452 4.3.1")
+    private Duration budgetWait = Duration.ofSeconds(60);
+
     private EventLoops eventLoops;
+    private MessageBudget budget;
     private final Map<String, AuthThrottle> authThrottles = new HashMap<>();
 
     @Override
@@ -35,6 +43,13 @@ public class SmtpdComponent extends DefaultComponent {
         SmtpdEndpoint endpoint = new SmtpdEndpoint(uri, this, remaining, config);
         setProperties(endpoint, parameters);
         return endpoint;
+    }
+
+    synchronized MessageBudget budget() {
+        if (budget == null) {
+            budget = new MessageBudget(maxBytesInFlight > 0 ? maxBytesInFlight : Runtime.getRuntime().maxMemory() / 16);
+        }
+        return budget;
     }
 
     synchronized EventLoops eventLoops() {
@@ -69,6 +84,22 @@ public class SmtpdComponent extends DefaultComponent {
 
     public void setConfiguration(SmtpdConfiguration configuration) {
         this.configuration = configuration;
+    }
+
+    public long getMaxBytesInFlight() {
+        return maxBytesInFlight;
+    }
+
+    public void setMaxBytesInFlight(long maxBytesInFlight) {
+        this.maxBytesInFlight = maxBytesInFlight;
+    }
+
+    public Duration getBudgetWait() {
+        return budgetWait;
+    }
+
+    public void setBudgetWait(Duration budgetWait) {
+        this.budgetWait = budgetWait;
     }
 
     public int getIoThreads() {

@@ -15,6 +15,7 @@ import dev.mailgateway.policy.RelayControl;
 import dev.mailgateway.smtpd.internal.AuthSettings;
 import dev.mailgateway.smtpd.internal.HostReplies;
 import dev.mailgateway.smtpd.internal.ListenerSettings;
+import dev.mailgateway.smtpd.internal.MessageBudget;
 import dev.mailgateway.smtpd.internal.MessageContent;
 import dev.mailgateway.smtpd.internal.MessageDelivery;
 import dev.mailgateway.smtpd.internal.ReceivedMessage;
@@ -59,6 +60,7 @@ import org.slf4j.LoggerFactory;
 public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
 
     private static final Logger LOG = LoggerFactory.getLogger(SmtpdConsumer.class);
+    private static final SmtpReply NO_ROOM = SmtpReply.of(452, "4.3.1", "Insufficient system storage, try again later");
 
     private ExecutorService workers;
     private ExecutorService spillWriters;
@@ -233,13 +235,30 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
 
     @Override
     public void deliver(ReceivedMessage message, Consumer<SmtpReply> done) {
-        Consumer<SmtpReply> once = once(message, done);
-        try {
-            workers.execute(() -> route(message, once));
-        } catch (RejectedExecutionException e) {
-            LOG.warn("{}: every route worker is busy, answering {}", message.queueId(), settings.replies().busy());
-            once.accept(settings.replies().busy());
-        }
+        SmtpdComponent component = getEndpoint().getComponent();
+        MessageBudget budget = component.budget();
+        long size = message.content().size();
+        budget.acquire(size).completeOnTimeout(false, component.getBudgetWait().toMillis(), TimeUnit.MILLISECONDS)
+                .thenAccept(granted -> {
+                    if (!granted) {
+                        LOG.warn("{}: {} bytes waited {} for room among {} bytes in flight, answering {}",
+                                message.queueId(), size, component.getBudgetWait(), budget.limit(), NO_ROOM);
+                        message.content().release();
+                        done.accept(NO_ROOM);
+                        return;
+                    }
+                    Consumer<SmtpReply> once = once(message, reply -> {
+                        budget.release(size);
+                        done.accept(reply);
+                    });
+                    try {
+                        workers.execute(() -> route(message, once));
+                    } catch (RejectedExecutionException e) {
+                        LOG.warn("{}: every route worker is busy, answering {}", message.queueId(),
+                                settings.replies().busy());
+                        once.accept(settings.replies().busy());
+                    }
+                });
     }
 
     private void route(ReceivedMessage message, Consumer<SmtpReply> done) {

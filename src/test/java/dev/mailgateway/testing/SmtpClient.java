@@ -60,6 +60,12 @@ public final class SmtpClient implements AutoCloseable {
         return this;
     }
 
+    /** How long a read may wait: long for the end-of-data reply of large messages (RFC 5321 gives it 10 minutes). */
+    public SmtpClient readTimeout(java.time.Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        return this;
+    }
+
     /** The TLS session, after a handshake. */
     public SSLSession tlsSession() {
         return ((SSLSocket) socket).getSession();

@@ -1,0 +1,66 @@
+package dev.mailgateway.spool;
+
+import org.apache.activemq.ActiveMQConnectionFactory;
+import org.apache.activemq.ActiveMQPrefetchPolicy;
+import org.apache.activemq.RedeliveryPolicy;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+
+/**
+ * The JMS connection factory: ActiveMQ with every send synchronous (a send returns once the broker has it on
+ * disk), bounded send and connect waits (ActiveMQ waits forever by default, and a client must hear 451, not
+ * silence), prefetch 1 (one message per consumer in memory, the rest stay for other consumers and instances),
+ * and JMS redelivery only for infrastructure faults. Pooled (pooled-jms) with many connections: a connection runs
+ * its commands one at a time, so concurrent senders on separate connections share disk syncs.
+ */
+public final class ConnectionFactories {
+
+    private ConnectionFactories() {
+    }
+
+    public static ActiveMQConnectionFactory activeMq(SpoolSettings settings) {
+        String url = settings.embedded() ? EmbeddedBroker.vmUrl() : boundedFailover(settings);
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url);
+        factory.setAlwaysSyncSend(true);
+        factory.setUseAsyncSend(false);
+        int timeout = (int) settings.sendTimeout().toMillis();
+        factory.setSendTimeout(timeout);
+        factory.setConnectResponseTimeout(timeout);
+        factory.setCloseTimeout(timeout);
+        factory.setWatchTopicAdvisories(false);
+        factory.setTrustAllPackages(false);
+        ActiveMQPrefetchPolicy prefetch = new ActiveMQPrefetchPolicy();
+        prefetch.setAll(1);
+        factory.setPrefetchPolicy(prefetch);
+        RedeliveryPolicy redelivery = new RedeliveryPolicy();
+        redelivery.setInitialRedeliveryDelay(1000);
+        redelivery.setRedeliveryDelay(1000);
+        redelivery.setUseExponentialBackOff(true);
+        redelivery.setBackOffMultiplier(4);
+        redelivery.setMaximumRedeliveryDelay(300_000);
+        redelivery.setMaximumRedeliveries(6); // then DLQ.<queue>: an operator looks at it
+        factory.setRedeliveryPolicy(redelivery);
+        return factory;
+    }
+
+    /**
+     * A failover URL without its own {@code timeout} would block a send for as long as the broker is away; it gets
+     * the send timeout, so the client hears 451 instead.
+     */
+    static String boundedFailover(SpoolSettings settings) {
+        String url = settings.brokerUrl().trim();
+        if (!url.startsWith("failover:") || url.matches(".*[?&]timeout=.*")) {
+            return url;
+        }
+        return url + (url.contains("?") ? "&" : "?") + "timeout=" + settings.sendTimeout().toMillis();
+    }
+
+    public static JmsPoolConnectionFactory pooled(ActiveMQConnectionFactory factory, int maxConnections) {
+        JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
+        pool.setConnectionFactory(factory);
+        pool.setMaxConnections(maxConnections);
+        pool.setMaxSessionsPerConnection(100);
+        pool.setBlockIfSessionPoolIsFull(true);
+        pool.setBlockIfSessionPoolIsFullTimeout(-1);
+        return pool;
+    }
+}

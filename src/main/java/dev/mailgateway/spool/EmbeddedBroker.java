@@ -1,0 +1,121 @@
+package dev.mailgateway.spool;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.activemq.broker.BrokerService;
+import org.apache.activemq.broker.region.DestinationInterceptor;
+import org.apache.activemq.broker.region.policy.IndividualDeadLetterStrategy;
+import org.apache.activemq.broker.region.policy.PolicyEntry;
+import org.apache.activemq.broker.region.policy.PolicyMap;
+import org.apache.activemq.broker.region.virtual.CompositeQueue;
+import org.apache.activemq.broker.region.virtual.VirtualDestination;
+import org.apache.activemq.broker.region.virtual.VirtualDestinationInterceptor;
+import org.apache.activemq.command.ActiveMQDestination;
+import org.apache.activemq.command.ActiveMQQueue;
+import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-process ActiveMQ broker used when no external one is configured: KahaDB under the data directory, every
+ * send and commit synced to disk, scheduler support on (deferred mail waits in its store), the spool composite
+ * queue, per-queue dead-letter queues. A Camel service: it starts before the routes and stops after them.
+ */
+public final class EmbeddedBroker extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+    public static final String NAME = "mail-gateway";
+
+    private final SpoolSettings settings;
+    private BrokerService broker;
+
+    public EmbeddedBroker(SpoolSettings settings) {
+        this.settings = settings;
+    }
+
+    /** The client URL for this JVM: in-VM, synchronous dispatch, never creating a second broker by accident. */
+    public static String vmUrl() {
+        return "vm://" + NAME + "?create=false&async=false";
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        BrokerService service = new BrokerService();
+        service.setBrokerName(NAME);
+        service.setDataDirectoryFile(settings.dataDirectory().toFile());
+        service.setPersistent(true);
+        service.setSchedulerSupport(true);
+        service.setUseJmx(false);
+        service.setAdvisorySupport(false);
+        service.setUseShutdownHook(false); // the Camel context stops it, after the routes
+        KahaDBPersistenceAdapter kahaDb = new KahaDBPersistenceAdapter();
+        kahaDb.setDirectory(settings.dataDirectory().resolve("kahadb").toFile());
+        // stores and dispatch in one pass: measured faster here (see ../shared/notes); journal sync stays on
+        kahaDb.setConcurrentStoreAndDispatchQueues(false);
+        service.setPersistenceAdapter(kahaDb);
+        service.getSystemUsage().getMemoryUsage().setLimit(settings.memoryLimit());
+        // the disk is the limit: nine tenths of what is free at start (ActiveMQ's 100 GB default is a guess)
+        // a full store fails the send at once (the client hears 451) instead of blocking it
+        service.getSystemUsage().setSendFailIfNoSpace(true);
+        long usable = settings.dataDirectory().toFile().getAbsoluteFile().getParentFile().getUsableSpace();
+        if (usable > 0) {
+            service.getSystemUsage().getStoreUsage().setLimit(usable / 10 * 9);
+            service.getSystemUsage().getTempUsage().setLimit(usable / 10);
+        }
+        service.setDestinationPolicy(policies());
+        service.setDestinationInterceptors(new DestinationInterceptor[] {spoolFanOut(settings.archive())});
+        service.setDestinations(new ActiveMQDestination[] {new ActiveMQQueue(Queues.RELAY)});
+        if (settings.embeddedListen() != null && !settings.embeddedListen().isBlank()) {
+            service.addConnector(settings.embeddedListen());
+        }
+        service.start();
+        service.waitUntilStarted();
+        broker = service;
+        LOG.info("embedded ActiveMQ broker started: {}, spool {} -> {}", settings.dataDirectory(), Queues.SPOOL,
+                settings.archive() ? Queues.RELAY + "," + Queues.ARCHIVE : Queues.RELAY);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (broker != null) {
+            broker.stop();
+            broker.waitUntilStopped();
+            broker = null;
+            LOG.info("embedded ActiveMQ broker stopped");
+        }
+    }
+
+    /** mail.spool forwards to mail.relay (and mail.archive) within the send. */
+    static VirtualDestinationInterceptor spoolFanOut(boolean archive) {
+        List<ActiveMQDestination> targets = new ArrayList<>(List.of(new ActiveMQQueue(Queues.RELAY)));
+        if (archive) {
+            targets.add(new ActiveMQQueue(Queues.ARCHIVE));
+        }
+        CompositeQueue spool = new CompositeQueue();
+        spool.setName(Queues.SPOOL);
+        spool.setForwardOnly(true);
+        spool.setForwardTo(targets);
+        VirtualDestinationInterceptor interceptor = new VirtualDestinationInterceptor();
+        interceptor.setVirtualDestinations(new VirtualDestination[] {spool});
+        return interceptor;
+    }
+
+    /** Each mail queue has its own dead-letter queue, DLQ.mail.relay and so on, kept persistent. */
+    private static PolicyMap policies() {
+        IndividualDeadLetterStrategy deadLetters = new IndividualDeadLetterStrategy();
+        deadLetters.setQueuePrefix("DLQ.");
+        deadLetters.setUseQueueForQueueMessages(true);
+        deadLetters.setProcessNonPersistent(false);
+        PolicyEntry mail = new PolicyEntry();
+        mail.setQueue("mail.>");
+        mail.setDeadLetterStrategy(deadLetters);
+        // Persistent mail waits in KahaDB, not memory (the store cursor pages), and the gateway's own byte budget
+        // bounds what is in flight; flow control would only make a queue without consumers (mail.relay while no
+        // relay runs) stall every send until its timeout.
+        mail.setProducerFlowControl(false);
+        PolicyMap map = new PolicyMap();
+        map.setPolicyEntries(List.of(mail));
+        return map;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.mailgateway.spool;
+
+import org.apache.activemq.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Service;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts the spool into a Camel context before it starts: the embedded broker (unless an external one is
+ * configured) and the pooled connection factory, bound as {@code jmsConnectionFactory} for the jms component.
+ * Both are context services, so they start before the routes and stop after them, the broker last.
+ */
+public final class Spool {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
+    public static final String CONNECTION_FACTORY = "jmsConnectionFactory";
+
+    private Spool() {
+    }
+
+    public static JmsPoolConnectionFactory install(CamelContext context, SpoolSettings settings) throws Exception {
+        if (settings.embedded()) {
+            context.addService(new EmbeddedBroker(settings), true, true);
+        } else {
+            LOG.info("spool on the external broker {}", settings.brokerUrl());
+        }
+        ActiveMQConnectionFactory activeMq = ConnectionFactories.activeMq(settings);
+        JmsPoolConnectionFactory pooled = ConnectionFactories.pooled(activeMq, settings.maxConnections());
+        context.addService(new PoolService(pooled), true, true);
+        context.getRegistry().bind(CONNECTION_FACTORY, pooled);
+        return pooled;
+    }
+
+    /** Stops the pool (closing its connections) before the broker goes. */
+    private record PoolService(JmsPoolConnectionFactory pool) implements Service {
+        @Override
+        public void start() {
+            pool.start();
+        }
+
+        @Override
+        public void stop() {
+            pool.stop();
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.mailgateway.spool;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How the gateway reaches its spool.
+ *
+ * @param brokerUrl       an external broker ({@code failover:(tcp://host:61616)}); blank: the embedded one
+ * @param dataDirectory   where the embedded broker keeps KahaDB and its scheduler store
+ * @param embeddedListen  a transport the embedded broker also listens on (other gateways may share it); blank: none
+ * @param archive         whether mail.spool also fills mail.archive
+ * @param sendTimeout     how long a send may wait for the broker before it fails (and the client hears 451)
+ * @param memoryLimit     the embedded broker's memory for messages; beyond it they wait on disk
+ * @param maxConnections  pooled connections (concurrent senders and consumers each want their own)
+ */
+public record SpoolSettings(String brokerUrl, Path dataDirectory, String embeddedListen, boolean archive,
+        Duration sendTimeout, long memoryLimit, int maxConnections) {
+
+    public boolean embedded() {
+        return brokerUrl == null || brokerUrl.isBlank();
+    }
+}
