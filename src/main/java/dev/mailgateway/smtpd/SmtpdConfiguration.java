@@ -90,6 +90,9 @@ public class SmtpdConfiguration implements Cloneable {
     @UriParam(description = "Sender login map: which users may use which MAIL FROM; blank: not checked")
     private String senderLogins = "";
 
+    @UriParam(defaultValue = "true", description = "Offer SMTPUTF8 (RFC 6531); false for a system that cannot take UTF-8")
+    private boolean smtpUtf8 = true;
+
     @UriParam(defaultValue = "1048576", description = "Message bytes held in memory; beyond, the message goes to disk")
     private int spillThreshold = 1024 * 1024;
     @UriParam(description = "Directory for messages on disk while they are received; blank: the system temp dir")
@@ -373,6 +376,14 @@ public class SmtpdConfiguration implements Cloneable {
 
     public void setSenderLogins(String senderLogins) {
         this.senderLogins = senderLogins;
+    }
+
+    public boolean isSmtpUtf8() {
+        return smtpUtf8;
+    }
+
+    public void setSmtpUtf8(boolean smtpUtf8) {
+        this.smtpUtf8 = smtpUtf8;
     }
 
     public int getSpillThreshold() {

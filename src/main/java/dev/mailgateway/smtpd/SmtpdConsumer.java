@@ -131,7 +131,7 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
         String hostname = config.getHostname() == null || config.getHostname().isBlank()
                 ? localHostName() : config.getHostname().trim();
         NetworkList trusted = NetworkList.parse(config.getTrustedNetworks());
-        HostReplies replies = HostReplies.forHost(hostname, config.getMaxMessageSize());
+        HostReplies replies = HostReplies.forHost(hostname, config.getMaxMessageSize(), config.isSmtpUtf8());
         AuthSettings auth = authSettings(config);
         return new ListenerSettings(getEndpoint().getName(), hostname,
                 config.getMaxMessageSize(), config.getMaxRecipients(), config.getMaxLineLength(),

@@ -10,10 +10,10 @@ public record HostReplies(SmtpReply greeting, List<SmtpReply> ehloVariants, Smtp
         SmtpReply tooManyFromClient, SmtpReply shuttingDown, SmtpReply busy, SmtpReply spokeTooEarly,
         SmtpReply tooManyAuthFailures) {
 
-    public static HostReplies forHost(String hostname, long maxMessageSize) {
+    public static HostReplies forHost(String hostname, long maxMessageSize, boolean smtpUtf8) {
         List<SmtpReply> ehlo = new ArrayList<>();
         for (int variant = 0; variant < 4; variant++) {
-            ehlo.add(ehlo(hostname, maxMessageSize, (variant & 1) != 0, (variant & 2) != 0));
+            ehlo.add(ehlo(hostname, maxMessageSize, (variant & 1) != 0, (variant & 2) != 0, smtpUtf8));
         }
         return new HostReplies(
                 SmtpReply.withoutStatus(220, hostname + " ESMTP"),
@@ -30,7 +30,8 @@ public record HostReplies(SmtpReply greeting, List<SmtpReply> ehloVariants, Smtp
                 SmtpReply.of(421, "4.7.0", hostname + " Error: too many failed authentication attempts"));
     }
 
-    private static SmtpReply ehlo(String hostname, long maxMessageSize, boolean startTls, boolean auth) {
+    private static SmtpReply ehlo(String hostname, long maxMessageSize, boolean startTls, boolean auth,
+            boolean smtpUtf8) {
         List<String> lines = new ArrayList<>(List.of(hostname, "PIPELINING", "SIZE " + maxMessageSize));
         if (startTls) {
             lines.add("STARTTLS");
@@ -38,8 +39,16 @@ public record HostReplies(SmtpReply greeting, List<SmtpReply> ehloVariants, Smtp
         if (auth) {
             lines.add("AUTH PLAIN LOGIN");
         }
-        lines.addAll(List.of("ENHANCEDSTATUSCODES", "8BITMIME", "CHUNKING", "SMTPUTF8"));
+        lines.addAll(List.of("ENHANCEDSTATUSCODES", "8BITMIME", "CHUNKING"));
+        if (smtpUtf8) {
+            lines.add("SMTPUTF8");
+        }
         return SmtpReply.multiline(250, null, lines);
+    }
+
+    /** Whether EHLO lists SMTPUTF8 (the listener takes UTF-8 addresses). */
+    public boolean offersSmtpUtf8() {
+        return ehloVariants.get(0).lines().contains("SMTPUTF8");
     }
 
     /** The EHLO answer: STARTTLS only on a plain-text session that may upgrade, AUTH only where it is allowed. */

@@ -48,6 +48,10 @@ record MailParameters(MailAddress sender, String bodyType, long size, boolean sm
                     }
                 }
                 case "SMTPUTF8" -> {
+                    if (!session.settings().replies().offersSmtpUtf8()) {
+                        session.reply(Replies.unsupportedParameter("SMTPUTF8"));
+                        return null;
+                    }
                     if (value != null) {
                         session.reply(Replies.PARAMETER_SYNTAX);
                         return null;

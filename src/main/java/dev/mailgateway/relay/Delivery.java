@@ -1,0 +1,167 @@
+package dev.mailgateway.relay;
+
+import dev.mailgateway.mail.MailAddress;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One delivery attempt of one message to one next hop, giving every recipient exactly one outcome. Recipients go
+ * in transactions of at most {@code maxRecipients}; the next hop's 452 (too many recipients) sends the rest into
+ * another transaction on the same connection. Envelope and bytes go out exactly as received.
+ */
+final class Delivery {
+
+    private final ConnectionPool pool;
+    private final RelaySettings settings;
+
+    Delivery(ConnectionPool pool, RelaySettings settings) {
+        this.pool = pool;
+        this.settings = settings;
+    }
+
+    List<RecipientOutcome> deliver(NextHop hop, RelayMessage message, List<MailAddress> recipients) {
+        List<RecipientOutcome> outcomes = new ArrayList<>();
+        List<MailAddress> pending = new ArrayList<>(recipients);
+        try {
+            pool.acquire(hop);
+        } catch (RelayException e) {
+            return all(pending, hop, e.reply());
+        }
+        OutboundConnection connection = null;
+        boolean reusable = false;
+        try {
+            connection = pool.idle(hop);
+            boolean reused = connection != null;
+            while (true) {
+                if (connection == null) {
+                    connection = pool.open(hop);
+                }
+                try {
+                    send(connection, hop, message, pending, outcomes);
+                    reusable = true;
+                    break;
+                } catch (IOException e) {
+                    connection.close();
+                    connection = null;
+                    if (reused && outcomes.isEmpty()) {
+                        reused = false; // a kept connection the server had closed: once more on a new one
+                        continue;
+                    }
+                    outcomes.addAll(all(unfinished(pending, outcomes), hop, OutboundConnection.local(421, "4.4.2",
+                            "lost connection with " + hop + ": " + e.getMessage())));
+                    break;
+                }
+            }
+        } catch (RelayException e) {
+            outcomes.addAll(all(unfinished(pending, outcomes), hop, e.reply()));
+        } finally {
+            pool.release(hop, connection, reusable);
+        }
+        return outcomes;
+    }
+
+    /** Sends the message to the pending recipients; each one finished is moved from pending to outcomes. */
+    private void send(OutboundConnection connection, NextHop hop, RelayMessage message, List<MailAddress> pending,
+            List<RecipientOutcome> outcomes) throws IOException {
+        if (message.needsSmtpUtf8() && !connection.has("SMTPUTF8")) {
+            finish(pending, outcomes, hop, OutboundConnection.local(550, "5.6.7",
+                    "SMTPUTF8 is required, but was not offered by " + hop));
+            return;
+        }
+        long limit = connection.sizeLimit();
+        if (limit > 0 && message.content().length > limit) {
+            finish(pending, outcomes, hop, OutboundConnection.local(552, "5.3.4",
+                    "message size " + message.content().length + " exceeds the limit of " + hop + " (" + limit + ")"));
+            return;
+        }
+        while (!pending.isEmpty()) {
+            List<MailAddress> batch = new ArrayList<>(pending.subList(0, Math.min(settings.maxRecipients(), pending.size())));
+            List<MailAddress> later = transaction(connection, hop, message, batch, outcomes);
+            pending.removeAll(batch);
+            if (later.size() == batch.size()) { // the server took none: no progress to make here now
+                outcomes.addAll(all(later, hop, OutboundConnection.local(452, "4.5.3",
+                        hop + " took no recipient of this transaction")));
+            } else {
+                pending.addAll(0, later);
+            }
+        }
+    }
+
+    /** One MAIL transaction, pipelined; returns the recipients the server asked to send in another one (452). */
+    private List<MailAddress> transaction(OutboundConnection connection, NextHop hop, RelayMessage message,
+            List<MailAddress> batch, List<RecipientOutcome> outcomes) throws IOException {
+        List<String> commands = new ArrayList<>();
+        commands.add(mailFrom(connection, message));
+        for (MailAddress recipient : batch) {
+            commands.add("RCPT TO:<" + recipient + ">");
+        }
+        commands.add("DATA");
+        List<RemoteReply> replies = connection.pipeline(commands);
+        RemoteReply mail = replies.get(0);
+        RemoteReply data = replies.get(replies.size() - 1);
+        List<MailAddress> later = new ArrayList<>();
+        List<MailAddress> accepted = new ArrayList<>();
+        if (!mail.isPositive()) {
+            outcomes.addAll(all(batch, hop, mail));
+        } else {
+            for (int i = 0; i < batch.size(); i++) {
+                RemoteReply rcpt = replies.get(i + 1);
+                if (rcpt.isPositive()) {
+                    accepted.add(batch.get(i));
+                } else if (rcpt.code() == 452) {
+                    later.add(batch.get(i));
+                } else {
+                    outcomes.add(RecipientOutcome.of(batch.get(i), hop, rcpt));
+                }
+            }
+        }
+        if (data.code() == 354) {
+            // with nothing accepted the server should have refused DATA; an empty message ends it cleanly
+            RemoteReply done = connection.data(accepted.isEmpty() ? new byte[0] : message.content());
+            outcomes.addAll(all(accepted, hop, done)); // the end of data ends the transaction, whatever the reply
+            connection.transactionDone();
+        } else {
+            outcomes.addAll(all(accepted, hop, data));
+            connection.command("RSET");
+        }
+        return later;
+    }
+
+    private static String mailFrom(OutboundConnection connection, RelayMessage message) {
+        StringBuilder command = new StringBuilder("MAIL FROM:<").append(message.sender()).append('>');
+        if (connection.has("SIZE")) {
+            command.append(" SIZE=").append(message.content().length);
+        }
+        if ("8BITMIME".equals(message.bodyType()) && connection.has("8BITMIME")) {
+            command.append(" BODY=8BITMIME");
+        }
+        if (message.needsSmtpUtf8()) {
+            command.append(" SMTPUTF8");
+        }
+        return command.toString();
+    }
+
+    /** Recipients still waiting: those with no outcome yet in this attempt. */
+    private static List<MailAddress> unfinished(List<MailAddress> pending, List<RecipientOutcome> outcomes) {
+        List<MailAddress> unfinished = new ArrayList<>(pending);
+        for (RecipientOutcome outcome : outcomes) {
+            unfinished.remove(outcome.recipient());
+        }
+        return unfinished;
+    }
+
+    private static void finish(List<MailAddress> pending, List<RecipientOutcome> outcomes, NextHop hop,
+            RemoteReply reply) {
+        outcomes.addAll(all(pending, hop, reply));
+        pending.clear();
+    }
+
+    private static List<RecipientOutcome> all(List<MailAddress> recipients, NextHop hop, RemoteReply reply) {
+        List<RecipientOutcome> outcomes = new ArrayList<>(recipients.size());
+        for (MailAddress recipient : recipients) {
+            outcomes.add(RecipientOutcome.of(recipient, hop, reply));
+        }
+        return outcomes;
+    }
+}

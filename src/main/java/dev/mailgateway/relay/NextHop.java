@@ -1,0 +1,48 @@
+package dev.mailgateway.relay;
+
+/**
+ * Where mail for some recipients goes: a host and port, how TLS is used, and the credentials for a smarthost.
+ * Connections are pooled per next hop.
+ *
+ * @param username null when the next hop takes mail without AUTH
+ */
+public record NextHop(String host, int port, TlsPolicy tls, String username, String password) {
+
+    public static NextHop parse(String hostPort, int defaultPort, TlsPolicy tls) {
+        String text = hostPort.strip();
+        String host = text;
+        int port = defaultPort;
+        if (text.startsWith("[")) { // [host]:port or [IPv6]:port, as Postfix writes them
+            int close = text.indexOf(']');
+            host = text.substring(1, close);
+            if (close + 1 < text.length() && text.charAt(close + 1) == ':') {
+                port = Integer.parseInt(text.substring(close + 2));
+            }
+        } else if (text.indexOf(':') > 0 && text.indexOf(':') == text.lastIndexOf(':')) {
+            host = text.substring(0, text.indexOf(':'));
+            port = Integer.parseInt(text.substring(text.indexOf(':') + 1));
+        }
+        if (host.isEmpty() || port <= 0 || port > 65535) {
+            throw new IllegalArgumentException("not a host[:port]: " + hostPort);
+        }
+        return new NextHop(host, port, tls, null, null);
+    }
+
+    public NextHop withCredentials(String user, String secret) {
+        return new NextHop(host, port, tls, user, secret);
+    }
+
+    public NextHop withTls(TlsPolicy policy) {
+        return new NextHop(host, port, policy, username, password);
+    }
+
+    /** How logs name it: {@code host:port}. */
+    public String label() {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    @Override
+    public String toString() {
+        return label(); // never the password
+    }
+}

@@ -1,0 +1,315 @@
+package dev.mailgateway.relay;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SMTP client connection to a next hop, blocking, used by one delivery at a time: greeting, EHLO (HELO when
+ * EHLO is refused), STARTTLS as the next hop's policy says, AUTH PLAIN for a smarthost. Commands can be
+ * pipelined when the server offers PIPELINING.
+ */
+final class OutboundConnection implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutboundConnection.class);
+
+    private final NextHop hop;
+    private final RelaySettings settings;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+    private final Map<String, String> extensions = new HashMap<>();
+    private String tls;
+    private int transactions;
+    private long idleSince;
+    /** The text lines of the last reply (EHLO keywords are read from them). */
+    private List<String> lastLines = List.of();
+
+    private OutboundConnection(NextHop hop, RelaySettings settings) {
+        this.hop = hop;
+        this.settings = settings;
+    }
+
+    /**
+     * Connects and gets the connection ready for MAIL.
+     *
+     * @throws RelayException when the next hop cannot be used for this attempt (the reply says why)
+     */
+    static OutboundConnection open(NextHop hop, RelaySettings settings) throws RelayException {
+        try {
+            return openOnce(hop, settings, hop.tls());
+        } catch (TlsFailed e) {
+            LOG.info("TLS with {} failed ({}); policy may: trying again in plain text", hop, e.getMessage());
+        }
+        try {
+            return openOnce(hop, settings, TlsPolicy.NONE);
+        } catch (TlsFailed cannotHappen) { // no TLS is tried in plain text
+            throw new RelayException(local(454, "4.7.5", cannotHappen.getMessage()));
+        }
+    }
+
+    private static final class TlsFailed extends Exception {
+        TlsFailed(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    private static OutboundConnection openOnce(NextHop hop, RelaySettings settings, TlsPolicy tls)
+            throws RelayException, TlsFailed {
+        OutboundConnection connection = new OutboundConnection(hop, settings);
+        try {
+            connection.connect();
+            connection.greet(tls);
+            connection.authenticate();
+            return connection;
+        } catch (SSLException e) {
+            connection.close();
+            if (tls == TlsPolicy.MAY) {
+                throw new TlsFailed(e);
+            }
+            throw new RelayException(local(454, "4.7.5", "TLS handshake with " + hop + " failed: " + e.getMessage()));
+        } catch (SocketTimeoutException e) {
+            connection.close();
+            throw new RelayException(local(421, "4.4.2", "timed out talking to " + hop));
+        } catch (IOException e) {
+            connection.close();
+            throw new RelayException(local(421, "4.4.1", "connect to " + hop + " failed: " + e.getMessage()));
+        } catch (RelayException e) {
+            connection.quitQuietly();
+            throw e;
+        }
+    }
+
+    static RemoteReply local(int code, String status, String text) {
+        return new RemoteReply(code, status, text);
+    }
+
+    private void connect() throws IOException, RelayException {
+        socket = new Socket();
+        socket.connect(new InetSocketAddress(hop.host(), hop.port()), (int) settings.connectTimeout().toMillis());
+        socket.setSoTimeout((int) settings.commandTimeout().toMillis());
+        socket.setTcpNoDelay(true);
+        streams();
+        RemoteReply greeting = read();
+        if (!greeting.isPositive()) {
+            // a 5xx greeting is the server's state, not a verdict on the mail: try later (Postfix does too)
+            throw new RelayException(local(421, greeting.code() >= 500 ? "4.3.0" : greeting.dsnStatus(),
+                    hop + " refused to talk to me: " + greeting));
+        }
+    }
+
+    private void streams() throws IOException {
+        in = new BufferedInputStream(socket.getInputStream(), 8192);
+        out = new BufferedOutputStream(socket.getOutputStream(), 65536);
+    }
+
+    private void greet(TlsPolicy policy) throws IOException, RelayException {
+        ehlo();
+        if (policy != TlsPolicy.NONE && extensions.containsKey("STARTTLS")) {
+            RemoteReply ready = command("STARTTLS");
+            if (ready.code() != 220) {
+                if (policy == TlsPolicy.ENCRYPT) {
+                    throw new RelayException(local(454, "4.7.4", hop + " refused STARTTLS: " + ready));
+                }
+                return;
+            }
+            SSLSocket secure = (SSLSocket) settings.tlsContext().getSocketFactory()
+                    .createSocket(socket, hop.host(), hop.port(), true);
+            secure.setEnabledProtocols(settings.tlsProtocols());
+            secure.startHandshake();
+            socket = secure;
+            streams();
+            tls = secure.getSession().getProtocol() + " " + secure.getSession().getCipherSuite();
+            ehlo();
+        } else if (policy == TlsPolicy.ENCRYPT) {
+            throw new RelayException(local(454, "4.7.4", "TLS is required, but was not offered by " + hop));
+        }
+    }
+
+    private void ehlo() throws IOException, RelayException {
+        extensions.clear();
+        RemoteReply reply = command("EHLO " + settings.heloName());
+        if (reply.code() >= 500) {
+            reply = command("HELO " + settings.heloName());
+        } else if (reply.isPositive()) {
+            for (String line : lastLines.subList(1, lastLines.size())) {
+                int space = line.indexOf(' ');
+                extensions.put((space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT),
+                        space < 0 ? "" : line.substring(space + 1));
+            }
+        }
+        if (!reply.isPositive()) {
+            throw new RelayException(local(421, "4.3.0", hop + " refused our HELO: " + reply));
+        }
+    }
+
+    private void authenticate() throws IOException, RelayException {
+        if (hop.username() == null) {
+            return;
+        }
+        if (tls == null) {
+            throw new RelayException(local(454, "4.7.0", "not sending a password to " + hop + " without TLS"));
+        }
+        String plain = Base64.getEncoder().encodeToString(("\0" + hop.username() + "\0" + hop.password())
+                .getBytes(StandardCharsets.UTF_8));
+        RemoteReply reply = command("AUTH PLAIN " + plain);
+        if (!reply.isPositive()) {
+            // our credentials, not the mail, are wrong: keep the mail and try again, as Postfix does
+            throw new RelayException(local(454, "4.7.0", "AUTH with " + hop + " failed: " + reply));
+        }
+    }
+
+    boolean has(String extension) {
+        return extensions.containsKey(extension);
+    }
+
+    /** The SIZE the server announced, 0 when none. */
+    long sizeLimit() {
+        try {
+            return Long.parseLong(extensions.getOrDefault("SIZE", "0").strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    String tls() {
+        return tls;
+    }
+
+    RemoteReply command(String line) throws IOException {
+        send(line);
+        out.flush();
+        return read();
+    }
+
+    /** Sends every command, then reads every reply (RFC 2920); one at a time when PIPELINING is not offered. */
+    List<RemoteReply> pipeline(List<String> commands) throws IOException {
+        List<RemoteReply> replies = new ArrayList<>(commands.size());
+        if (has("PIPELINING")) {
+            for (String command : commands) {
+                send(command);
+            }
+            out.flush();
+            for (int i = 0; i < commands.size(); i++) {
+                replies.add(read());
+            }
+        } else {
+            for (String command : commands) {
+                replies.add(command(command));
+            }
+        }
+        return replies;
+    }
+
+    /** The message after a 354, and the reply to its end, which may take long (RFC 5321 §4.5.3.2.6: 10 min). */
+    RemoteReply data(byte[] content) throws IOException {
+        DotStuffer.write(content, out);
+        out.flush();
+        socket.setSoTimeout((int) settings.dataTimeout().toMillis());
+        try {
+            return read();
+        } finally {
+            socket.setSoTimeout((int) settings.commandTimeout().toMillis());
+        }
+    }
+
+    void transactionDone() {
+        transactions++;
+    }
+
+    int transactions() {
+        return transactions;
+    }
+
+    void idle() {
+        idleSince = System.nanoTime();
+    }
+
+    long idleNanos() {
+        return System.nanoTime() - idleSince;
+    }
+
+    private void send(String line) throws IOException {
+        out.write(line.getBytes(StandardCharsets.UTF_8));
+        out.write('\r');
+        out.write('\n');
+    }
+
+    private RemoteReply read() throws IOException {
+        List<String> lines = new ArrayList<>();
+        int code;
+        while (true) {
+            String line = readLine();
+            if (line.length() < 3 || !Character.isDigit(line.charAt(0)) || !Character.isDigit(line.charAt(1))
+                    || !Character.isDigit(line.charAt(2))) {
+                throw new IOException("not an SMTP reply from " + hop + ": " + line);
+            }
+            code = Integer.parseInt(line.substring(0, 3));
+            lines.add(line.length() > 4 ? line.substring(4) : "");
+            if (line.length() < 4 || line.charAt(3) != '-') {
+                break;
+            }
+        }
+        lastLines = lines;
+        return RemoteReply.parse(code, String.join(" ", lines).strip());
+    }
+
+    private String readLine() throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed by " + hop);
+            }
+            if (b == '\n') {
+                byte[] bytes = line.toByteArray();
+                int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                return new String(bytes, 0, length, StandardCharsets.UTF_8);
+            }
+            if (line.size() > 4096) {
+                throw new IOException("reply line too long from " + hop);
+            }
+            line.write(b);
+        }
+    }
+
+    void quitQuietly() {
+        try {
+            if (socket != null && !socket.isClosed()) {
+                command("QUIT");
+            }
+        } catch (IOException ignored) {
+            // going away anyway
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (socket != null) {
+                socket.close();
+            }
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+}

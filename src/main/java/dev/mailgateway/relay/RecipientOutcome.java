@@ -1,0 +1,26 @@
+package dev.mailgateway.relay;
+
+import dev.mailgateway.mail.MailAddress;
+
+/**
+ * What became of one recipient in one delivery attempt.
+ *
+ * @param nextHop where it was tried, or null when no next hop was found
+ * @param reply   the next hop's reply, or our own account of a local problem (4xx: try again, 5xx: give up)
+ */
+public record RecipientOutcome(MailAddress recipient, Status status, NextHop nextHop, RemoteReply reply) {
+
+    public enum Status {
+        /** The next hop took it (2xx after the data). */
+        DELIVERED,
+        /** Try again later: a 4xx, or the next hop could not be reached. */
+        DEFERRED,
+        /** Will not be delivered: a 5xx. */
+        FAILED
+    }
+
+    static RecipientOutcome of(MailAddress recipient, NextHop hop, RemoteReply reply) {
+        Status status = reply.isPositive() ? Status.DELIVERED : reply.isTransient() ? Status.DEFERRED : Status.FAILED;
+        return new RecipientOutcome(recipient, status, hop, reply);
+    }
+}

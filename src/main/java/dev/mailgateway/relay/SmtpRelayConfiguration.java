@@ -1,0 +1,180 @@
+package dev.mailgateway.relay;
+
+import java.time.Duration;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriParams;
+
+/** Options of the smtp-relay producer: where mail goes and how it is sent. */
+@UriParams
+public class SmtpRelayConfiguration implements Cloneable {
+
+    @UriParam(description = "Our name in EHLO; blank: this machine's name")
+    private String heloName = "";
+    @UriParam(description = "domain=host:port pairs, comma-separated (.domain: its subdomains); before the smarthost")
+    private String transportMap = "";
+    @UriParam(description = "host:port every other domain goes to; blank: none")
+    private String smarthost = "";
+    @UriParam(description = "AUTH user at the smarthost; blank: no AUTH")
+    private String smarthostUsername = "";
+    @UriParam(description = "AUTH password at the smarthost", secret = true)
+    private String smarthostPassword = "";
+    @UriParam(defaultValue = "ENCRYPT", description = "TLS towards the smarthost: NONE, MAY, ENCRYPT")
+    private TlsPolicy smarthostTls = TlsPolicy.ENCRYPT;
+    @UriParam(defaultValue = "MAY", description = "TLS towards other next hops: NONE, MAY (opportunistic), ENCRYPT")
+    private TlsPolicy tls = TlsPolicy.MAY;
+    @UriParam(description = "Per-domain TLS, domain=none|may|encrypt, comma-separated")
+    private String tlsPolicies = "";
+    @UriParam(defaultValue = "TLSv1.3,TLSv1.2", description = "TLS versions offered to next hops")
+    private String tlsProtocols = "TLSv1.3,TLSv1.2";
+    @UriParam(defaultValue = "50", description = "Recipients per transaction")
+    private int maxRecipients = 50;
+    @UriParam(defaultValue = "20", description = "Connections per next hop at once")
+    private int maxConnectionsPerDestination = 20;
+    @UriParam(defaultValue = "100", description = "Transactions per connection before it is closed")
+    private int maxReuse = 100;
+    @UriParam(defaultValue = "10s", description = "How long an idle connection is kept for the next message")
+    private Duration idleTimeout = Duration.ofSeconds(10);
+    @UriParam(defaultValue = "30s", description = "Connect timeout")
+    private Duration connectTimeout = Duration.ofSeconds(30);
+    @UriParam(defaultValue = "5m", description = "Timeout for each reply but the last")
+    private Duration commandTimeout = Duration.ofMinutes(5);
+    @UriParam(defaultValue = "10m", description = "Timeout for the reply to the end of the data")
+    private Duration dataTimeout = Duration.ofMinutes(10);
+
+    public SmtpRelayConfiguration copy() {
+        try {
+            return (SmtpRelayConfiguration) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new RuntimeCamelException(e);
+        }
+    }
+
+    public String getHeloName() {
+        return heloName;
+    }
+
+    public void setHeloName(String heloName) {
+        this.heloName = heloName;
+    }
+
+    public String getTransportMap() {
+        return transportMap;
+    }
+
+    public void setTransportMap(String transportMap) {
+        this.transportMap = transportMap;
+    }
+
+    public String getSmarthost() {
+        return smarthost;
+    }
+
+    public void setSmarthost(String smarthost) {
+        this.smarthost = smarthost;
+    }
+
+    public String getSmarthostUsername() {
+        return smarthostUsername;
+    }
+
+    public void setSmarthostUsername(String smarthostUsername) {
+        this.smarthostUsername = smarthostUsername;
+    }
+
+    public String getSmarthostPassword() {
+        return smarthostPassword;
+    }
+
+    public void setSmarthostPassword(String smarthostPassword) {
+        this.smarthostPassword = smarthostPassword;
+    }
+
+    public TlsPolicy getSmarthostTls() {
+        return smarthostTls;
+    }
+
+    public void setSmarthostTls(TlsPolicy smarthostTls) {
+        this.smarthostTls = smarthostTls;
+    }
+
+    public TlsPolicy getTls() {
+        return tls;
+    }
+
+    public void setTls(TlsPolicy tls) {
+        this.tls = tls;
+    }
+
+    public String getTlsPolicies() {
+        return tlsPolicies;
+    }
+
+    public void setTlsPolicies(String tlsPolicies) {
+        this.tlsPolicies = tlsPolicies;
+    }
+
+    public String getTlsProtocols() {
+        return tlsProtocols;
+    }
+
+    public void setTlsProtocols(String tlsProtocols) {
+        this.tlsProtocols = tlsProtocols;
+    }
+
+    public int getMaxRecipients() {
+        return maxRecipients;
+    }
+
+    public void setMaxRecipients(int maxRecipients) {
+        this.maxRecipients = maxRecipients;
+    }
+
+    public int getMaxConnectionsPerDestination() {
+        return maxConnectionsPerDestination;
+    }
+
+    public void setMaxConnectionsPerDestination(int maxConnectionsPerDestination) {
+        this.maxConnectionsPerDestination = maxConnectionsPerDestination;
+    }
+
+    public int getMaxReuse() {
+        return maxReuse;
+    }
+
+    public void setMaxReuse(int maxReuse) {
+        this.maxReuse = maxReuse;
+    }
+
+    public Duration getIdleTimeout() {
+        return idleTimeout;
+    }
+
+    public void setIdleTimeout(Duration idleTimeout) {
+        this.idleTimeout = idleTimeout;
+    }
+
+    public Duration getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    public void setConnectTimeout(Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    public Duration getCommandTimeout() {
+        return commandTimeout;
+    }
+
+    public void setCommandTimeout(Duration commandTimeout) {
+        this.commandTimeout = commandTimeout;
+    }
+
+    public Duration getDataTimeout() {
+        return dataTimeout;
+    }
+
+    public void setDataTimeout(Duration dataTimeout) {
+        this.dataTimeout = dataTimeout;
+    }
+}

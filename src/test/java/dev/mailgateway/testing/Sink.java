@@ -1,0 +1,93 @@
+package dev.mailgateway.testing;
+
+import dev.mailgateway.smtpd.SmtpdConstants;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * A next hop for relay tests: a real SMTP server (the gateway's own smtpd) that keeps what it receives. Its policy
+ * route refuses recipients by their local part: {@code temp...} gets 450 4.2.0, {@code perm...} gets 550 5.1.1;
+ * it also counts connections.
+ */
+public final class Sink implements AutoCloseable {
+
+    /** What arrived: the envelope and the bytes without the sink's own Received header. */
+    public record Received(String queueId, String sender, List<String> recipients, byte[] content, String protocol) {
+    }
+
+    private final TestListener listener;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
+
+    private Sink(String options) throws Exception {
+        listener = TestListener.start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(TestListener.uri("policyUri=direct:sinkPolicy" + (options.isEmpty() ? "" : "&" + options)))
+                        .routeId("smtpd")
+                        .process(e -> {
+                            byte[] body = e.getMessage().getBody(byte[].class);
+                            received.add(new Received(e.getMessage().getHeader(SmtpdConstants.QUEUE_ID, String.class),
+                                    e.getMessage().getHeader(SmtpdConstants.SENDER, String.class),
+                                    List.copyOf(e.getMessage().getHeader(SmtpdConstants.RECIPIENTS, List.class)),
+                                    TraceHeader.strip(body),
+                                    e.getMessage().getHeader(SmtpdConstants.PROTOCOL, String.class)));
+                        })
+                        .setHeader(SmtpdConstants.TAKEN, constant(true));
+                from("direct:sinkPolicy").process(e -> {
+                    String stage = e.getMessage().getHeader(SmtpdConstants.STAGE, String.class);
+                    if ("CONNECT".equals(stage)) {
+                        connections.incrementAndGet();
+                    }
+                    String recipient = e.getMessage().getHeader(SmtpdConstants.RECIPIENT, "", String.class);
+                    if (recipient.startsWith("temp")) {
+                        e.getMessage().setHeader(SmtpdConstants.REPLY, "450 4.2.0 Mailbox busy");
+                    } else if (recipient.startsWith("perm")) {
+                        e.getMessage().setHeader(SmtpdConstants.REPLY, "550 5.1.1 No such user");
+                    }
+                });
+            }
+        });
+    }
+
+    public static Sink start(String options) throws Exception {
+        return new Sink(options);
+    }
+
+    public int port() {
+        return listener.port();
+    }
+
+    /** {@code host:port} for a transport map. */
+    public String address() {
+        return "127.0.0.1:" + port();
+    }
+
+    public List<Received> received() {
+        return received;
+    }
+
+    public int connections() {
+        return connections.get();
+    }
+
+    /** Recipient address to the messages it was in. */
+    public Map<String, List<Received>> byRecipient() {
+        Map<String, List<Received>> map = new ConcurrentHashMap<>();
+        for (Received r : received) {
+            for (String recipient : r.recipients()) {
+                map.computeIfAbsent(recipient, k -> new CopyOnWriteArrayList<>()).add(r);
+            }
+        }
+        return map;
+    }
+
+    @Override
+    public void close() {
+        listener.close();
+    }
+}
