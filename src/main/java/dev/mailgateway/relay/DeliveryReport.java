@@ -64,7 +64,8 @@ public class DeliveryReport implements Processor {
         }
         if (!deferred.isEmpty()) {
             retry(exchange, deferred, attempt);
-            LOG.info("{}: {} recipients deferred, next attempt in {}", queueId, deferred.size(), retryDelay);
+            LOG.info("{}: {} recipients deferred, next attempt in {}", queueId, deferred.size(),
+                    retryDelay.toString().substring(2).toLowerCase(java.util.Locale.ROOT));
         }
     }
 

@@ -41,8 +41,19 @@ public final class EmbeddedBroker extends ServiceSupport {
 
     @Override
     protected void doStart() throws Exception {
-        BrokerService service = new BrokerService();
-        service.setBrokerName(NAME);
+        broker = configure(new BrokerService(), settings, NAME);
+        broker.start();
+        broker.waitUntilStarted();
+        LOG.info("embedded ActiveMQ broker started: {}, spool {} -> {}", settings.dataDirectory(), Queues.SPOOL,
+                settings.archive() ? Queues.RELAY + "," + Queues.ARCHIVE : Queues.RELAY);
+    }
+
+    /**
+     * A broker as the gateway needs it (also what a test's stand-alone broker is made of): persistent, synced,
+     * scheduler on, the spool fan-out, per-queue dead-letter queues.
+     */
+    public static BrokerService configure(BrokerService service, SpoolSettings settings, String name) throws Exception {
+        service.setBrokerName(name);
         service.setDataDirectoryFile(settings.dataDirectory().toFile());
         service.setPersistent(true);
         service.setSchedulerSupport(true);
@@ -69,11 +80,7 @@ public final class EmbeddedBroker extends ServiceSupport {
         if (settings.embeddedListen() != null && !settings.embeddedListen().isBlank()) {
             service.addConnector(settings.embeddedListen());
         }
-        service.start();
-        service.waitUntilStarted();
-        broker = service;
-        LOG.info("embedded ActiveMQ broker started: {}, spool {} -> {}", settings.dataDirectory(), Queues.SPOOL,
-                settings.archive() ? Queues.RELAY + "," + Queues.ARCHIVE : Queues.RELAY);
+        return service;
     }
 
     @Override

@@ -28,16 +28,27 @@ public final class Spool {
         }
         ActiveMQConnectionFactory activeMq = ConnectionFactories.activeMq(settings);
         JmsPoolConnectionFactory pooled = ConnectionFactories.pooled(activeMq, settings.maxConnections());
-        context.addService(new PoolService(pooled), true, true);
+        context.addService(new PoolService(pooled, settings.embedded() ? null : activeMq, settings.brokerUrl()), true, true);
         context.getRegistry().bind(CONNECTION_FACTORY, pooled);
         return pooled;
     }
 
-    /** Stops the pool (closing its connections) before the broker goes. */
-    private record PoolService(JmsPoolConnectionFactory pool) implements Service {
+    /**
+     * Starts the pool, checks that an external broker has scheduler support (the embedded one does), and stops
+     * the pool (closing its connections) before the broker goes.
+     */
+    private record PoolService(JmsPoolConnectionFactory pool, ActiveMQConnectionFactory external, String url)
+            implements Service {
         @Override
         public void start() {
             pool.start();
+            if (external != null) {
+                try {
+                    SchedulerCheck.verify(external, url);
+                } catch (jakarta.jms.JMSException e) {
+                    LOG.warn("could not check the broker {} for scheduler support yet: {}", url, e.toString());
+                }
+            }
         }
 
         @Override

@@ -22,6 +22,8 @@ public final class Sink implements AutoCloseable {
     private final TestListener listener;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final Map<String, AtomicInteger> rcptAttempts = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean acceptTemp = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Sink(String options) throws Exception {
         listener = TestListener.start(new RouteBuilder() {
@@ -44,7 +46,10 @@ public final class Sink implements AutoCloseable {
                         connections.incrementAndGet();
                     }
                     String recipient = e.getMessage().getHeader(SmtpdConstants.RECIPIENT, "", String.class);
-                    if (recipient.startsWith("temp")) {
+                    if ("RCPT".equals(stage)) {
+                        rcptAttempts.computeIfAbsent(recipient, r -> new AtomicInteger()).incrementAndGet();
+                    }
+                    if (recipient.startsWith("temp") && !acceptTemp.get()) {
                         e.getMessage().setHeader(SmtpdConstants.REPLY, "450 4.2.0 Mailbox busy");
                     } else if (recipient.startsWith("perm")) {
                         e.getMessage().setHeader(SmtpdConstants.REPLY, "550 5.1.1 No such user");
@@ -69,6 +74,17 @@ public final class Sink implements AutoCloseable {
 
     public List<Received> received() {
         return received;
+    }
+
+    /** From now on {@code temp...} recipients are taken too: the mailbox is no longer busy. */
+    public void acceptTemp() {
+        acceptTemp.set(true);
+    }
+
+    /** How many times a recipient was offered in RCPT TO. */
+    public int attempts(String recipient) {
+        AtomicInteger count = rcptAttempts.get(recipient);
+        return count == null ? 0 : count.get();
     }
 
     public int connections() {

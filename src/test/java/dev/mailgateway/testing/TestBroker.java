@@ -1,0 +1,61 @@
+package dev.mailgateway.testing;
+
+import dev.mailgateway.spool.EmbeddedBroker;
+import dev.mailgateway.spool.SpoolSettings;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.activemq.broker.BrokerService;
+
+/**
+ * A stand-alone ActiveMQ broker on a loopback port, configured as the gateway expects an external broker to be
+ * (config/activemq.xml): KahaDB, scheduler, spool fan-out. It can be stopped and started again on the same store
+ * and port, as an operator restarts a broker.
+ */
+public final class TestBroker implements AutoCloseable {
+
+    private final Path directory;
+    private final int port;
+    private BrokerService broker;
+
+    private TestBroker(Path directory, int port) {
+        this.directory = directory;
+        this.port = port;
+    }
+
+    public static TestBroker start(Path directory) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        TestBroker broker = new TestBroker(directory, port);
+        broker.start();
+        return broker;
+    }
+
+    public void start() throws Exception {
+        SpoolSettings settings = new SpoolSettings("", directory, "tcp://127.0.0.1:" + port, false,
+                Duration.ofSeconds(10), 32L * 1024 * 1024, 16);
+        broker = EmbeddedBroker.configure(new BrokerService(), settings, "test-broker-" + port);
+        broker.start();
+        broker.waitUntilStarted();
+    }
+
+    public void stop() throws Exception {
+        if (broker != null) {
+            broker.stop();
+            broker.waitUntilStopped();
+            broker = null;
+        }
+    }
+
+    /** A failover URL that reconnects quickly, as a gateway's gateway.broker.url. */
+    public String url() {
+        return "failover:(tcp://127.0.0.1:" + port + ")?initialReconnectDelay=100&maxReconnectDelay=1000";
+    }
+
+    @Override
+    public void close() throws Exception {
+        stop();
+    }
+}
