@@ -16,7 +16,8 @@ import org.apache.camel.builder.RouteBuilder;
 public final class Sink implements AutoCloseable {
 
     /** What arrived: the envelope and the bytes without the sink's own Received header. */
-    public record Received(String queueId, String sender, List<String> recipients, byte[] content, String protocol) {
+    public record Received(String queueId, String sender, List<String> recipients, byte[] content, String protocol,
+            String helo) {
     }
 
     private final TestListener listener;
@@ -37,7 +38,8 @@ public final class Sink implements AutoCloseable {
                                     e.getMessage().getHeader(SmtpdConstants.SENDER, String.class),
                                     List.copyOf(e.getMessage().getHeader(SmtpdConstants.RECIPIENTS, List.class)),
                                     TraceHeader.strip(body),
-                                    e.getMessage().getHeader(SmtpdConstants.PROTOCOL, String.class)));
+                                    e.getMessage().getHeader(SmtpdConstants.PROTOCOL, String.class),
+                                    e.getMessage().getHeader(SmtpdConstants.HELO, String.class)));
                         })
                         .setHeader(SmtpdConstants.TAKEN, constant(true));
                 from("direct:sinkPolicy").process(e -> {
@@ -89,6 +91,19 @@ public final class Sink implements AutoCloseable {
 
     public int connections() {
         return connections.get();
+    }
+
+    /** The X-Test-Token values of the messages received, with repeats when a message came more than once. */
+    public List<String> tokens() {
+        List<String> tokens = new java.util.ArrayList<>();
+        java.util.regex.Pattern token = java.util.regex.Pattern.compile("X-Test-Token: (\\S+)");
+        for (Received r : received) {
+            java.util.regex.Matcher m = token.matcher(new String(r.content(), java.nio.charset.StandardCharsets.UTF_8));
+            if (m.find()) {
+                tokens.add(m.group(1));
+            }
+        }
+        return tokens;
     }
 
     /** Recipient address to the messages it was in. */

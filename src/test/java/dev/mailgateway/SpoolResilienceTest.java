@@ -1,0 +1,91 @@
+package dev.mailgateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.mailgateway.testing.Sink;
+import dev.mailgateway.testing.SmtpClient;
+import dev.mailgateway.testing.TestBroker;
+import dev.mailgateway.testing.TestGateway;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The spool on an external broker: the broker going away, and several gateways sharing it. */
+class SpoolResilienceTest {
+
+    @TempDir
+    Path dir;
+
+    private static Map<String, String> config(TestBroker broker, Sink sink, String hostname) {
+        return Map.of("gateway.broker.url", broker.url(), "gateway.broker.send-timeout", "3s",
+                "gateway.transport-map", "dest.test=" + sink.address(), "gateway.relay.retry-delay", "1s",
+                "gateway.relay.consumers", "2", "gateway.hostname", hostname,
+                "gateway.submission.enabled", "false", "gateway.submissions.enabled", "false");
+    }
+
+    private static void send(int port, int token) throws Exception {
+        try (SmtpClient client = SmtpClient.ehlo(port)) {
+            client.sendMessage("s@src.test", "X-Test-Token: " + token + "\r\n\r\nmessage " + token + "\r\n",
+                    "r" + token + "@dest.test");
+        }
+    }
+
+    @Test
+    void brokerAwayMeans451WithinTheBoundAndAcceptedMailIsDeliveredWhenItIsBack() throws Exception {
+        try (TestBroker broker = TestBroker.start(dir.resolve("broker")); Sink sink = Sink.start("");
+                TestGateway gateway = TestGateway.start(dir.resolve("gw"), config(broker, sink, "gw.test"))) {
+            for (int i = 0; i < 10; i++) {
+                send(gateway.port(), i);
+            }
+            broker.stop();
+
+            long start = System.nanoTime();
+            try (SmtpClient client = SmtpClient.ehlo(gateway.port())) {
+                client.startData("s@src.test", "r99@dest.test");
+                client.sendRaw("X-Test-Token: 99\r\n\r\nwhile the broker is away\r\n.\r\n");
+                client.expect("451 4.3.0");
+            }
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(waited).as("the send timeout (3 s) bounds the wait").isLessThan(Duration.ofSeconds(15));
+
+            broker.start();
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(new HashSet<>(sink.tokens()))
+                    .containsAll(IntStream.range(0, 10).mapToObj(String::valueOf).toList()));
+            assertThat(sink.tokens()).doesNotContain("99");
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> send(gateway.port(), 10));
+            await().atMost(Duration.ofSeconds(60)).until(() -> sink.tokens().contains("10"));
+        }
+    }
+
+    @Test
+    void twoGatewaysShareTheBrokerAndOneCarriesOnWhenTheOtherStops() throws Exception {
+        int messages = 120;
+        try (TestBroker broker = TestBroker.start(dir.resolve("broker")); Sink sink = Sink.start("")) {
+            TestGateway first = TestGateway.start(dir.resolve("first"), config(broker, sink, "first.gw.test"));
+            try (TestGateway second = TestGateway.start(dir.resolve("second"), config(broker, sink, "second.gw.test"))) {
+                for (int i = 0; i < messages; i++) {
+                    send(i % 2 == 0 ? first.port() : second.port(), i);
+                }
+                await().atMost(Duration.ofSeconds(60)).until(() -> sink.received().size() >= 10);
+                first.close(); // mid-flow: what it had not delivered, it leaves on the broker
+                await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(new HashSet<>(sink.tokens()))
+                        .containsAll(IntStream.range(0, messages).mapToObj(String::valueOf).toList()));
+                Set<String> relayedBy = sink.received().stream().map(Sink.Received::helo).collect(Collectors.toSet());
+                assertThat(relayedBy).containsExactlyInAnyOrder("first.gw.test", "second.gw.test");
+                List<String> tokens = sink.tokens();
+                System.out.printf("scale-out: %d messages, %d deliveries, %d duplicates%n", messages, tokens.size(),
+                        tokens.size() - new HashSet<>(tokens).size());
+            } finally {
+                first.close();
+            }
+        }
+    }
+}
