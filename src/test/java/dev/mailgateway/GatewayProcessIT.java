@@ -62,7 +62,15 @@ class GatewayProcessIT {
                 idle.expect("421 4.3.2 process.test Service shutting down");
             }
             assertThat(gateway.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(Files.readString(log)).contains("listener mx stopped").contains(queueId);
+            String text = Files.readString(log);
+            assertThat(text).contains(queueId);
+            // the order of a graceful stop: listeners (and their sessions), then the queue consumers, then the broker
+            int listener = text.indexOf("listener mx stopped");
+            int relay = text.indexOf("Stopped relay");
+            int broker = text.indexOf("embedded ActiveMQ broker stopped");
+            assertThat(listener).isPositive();
+            assertThat(relay).isGreaterThan(listener);
+            assertThat(broker).isGreaterThan(relay);
         } finally {
             gateway.destroyForcibly();
         }
