@@ -42,10 +42,13 @@ final class Delivery {
                     reusable = true;
                     break;
                 } catch (IOException e) {
+                    boolean answered = connection.answeredSinceIdle();
                     connection.close();
                     connection = null;
-                    if (reused && outcomes.isEmpty()) {
-                        reused = false; // a kept connection the server had closed: once more on a new one
+                    if (reused && !answered) {
+                        // a kept connection the server had closed before we used it: once more on a new one. Had it
+                        // answered anything, the message might be taken already; then only a later attempt resends
+                        reused = false;
                         continue;
                     }
                     outcomes.addAll(all(unfinished(pending, outcomes), hop, OutboundConnection.local(421, "4.4.2",

@@ -40,6 +40,8 @@ final class OutboundConnection implements Closeable {
     private String tls;
     private int transactions;
     private long idleSince;
+    /** Replies read since the connection was taken from the pool for this delivery. */
+    private int repliesSinceIdle;
     /** The text lines of the last reply (EHLO keywords are read from them). */
     private List<String> lastLines = List.of();
 
@@ -241,6 +243,12 @@ final class OutboundConnection implements Closeable {
 
     void idle() {
         idleSince = System.nanoTime();
+        repliesSinceIdle = 0;
+    }
+
+    /** Whether the server has answered anything since the connection was last put aside. */
+    boolean answeredSinceIdle() {
+        return repliesSinceIdle > 0;
     }
 
     long idleNanos() {
@@ -269,6 +277,7 @@ final class OutboundConnection implements Closeable {
             }
         }
         lastLines = lines;
+        repliesSinceIdle++;
         return RemoteReply.parse(code, String.join(" ", lines).strip());
     }
 
