@@ -20,14 +20,31 @@ final class Delivery {
         this.settings = settings;
     }
 
-    List<RecipientOutcome> deliver(NextHop hop, RelayMessage message, List<MailAddress> recipients) {
+    /**
+     * Tries the candidates in order (the MX hosts' addresses, or the one next hop of the transport map or the
+     * smarthost) until one takes the connection; a candidate that cannot be reached, or greets with 4xx or 5xx,
+     * sends us to the next. When none can be used, every recipient is deferred with the last reason.
+     */
+    List<RecipientOutcome> deliver(List<NextHop> candidates, RelayMessage message, List<MailAddress> recipients) {
+        RemoteReply lastFailure = OutboundConnection.local(451, "4.4.3", "no next hop to try");
+        NextHop last = null;
+        for (NextHop hop : candidates) {
+            try {
+                return deliver(hop, message, recipients);
+            } catch (RelayException e) {
+                lastFailure = e.reply();
+                last = hop;
+            }
+        }
+        return all(recipients, last, lastFailure);
+    }
+
+    /** One next hop; a RelayException when no session could be had there (the caller tries the next). */
+    private List<RecipientOutcome> deliver(NextHop hop, RelayMessage message, List<MailAddress> recipients)
+            throws RelayException {
         List<RecipientOutcome> outcomes = new ArrayList<>();
         List<MailAddress> pending = new ArrayList<>(recipients);
-        try {
-            pool.acquire(hop);
-        } catch (RelayException e) {
-            return all(pending, hop, e.reply());
-        }
+        pool.acquire(hop);
         OutboundConnection connection = null;
         boolean reusable = false;
         try {
@@ -56,8 +73,6 @@ final class Delivery {
                     break;
                 }
             }
-        } catch (RelayException e) {
-            outcomes.addAll(all(unfinished(pending, outcomes), hop, e.reply()));
         } finally {
             pool.release(hop, connection, reusable);
         }

@@ -1,12 +1,13 @@
 package dev.mailgateway.relay;
 
 /**
- * Where mail for some recipients goes: a host and port, how TLS is used, and the credentials for a smarthost.
- * Connections are pooled per next hop.
+ * Where mail for some recipients goes: a host (a name or, for an MX host, one of its addresses) and port, how TLS
+ * is used, and the credentials for a smarthost. Connections are pooled per next hop.
  *
+ * @param name     how logs name it (the MX host name for an MX address)
  * @param username null when the next hop takes mail without AUTH
  */
-public record NextHop(String host, int port, TlsPolicy tls, String username, String password) {
+public record NextHop(String name, String host, int port, TlsPolicy tls, String username, String password) {
 
     public static NextHop parse(String hostPort, int defaultPort, TlsPolicy tls) {
         String text = hostPort.strip();
@@ -25,20 +26,22 @@ public record NextHop(String host, int port, TlsPolicy tls, String username, Str
         if (host.isEmpty() || port <= 0 || port > 65535) {
             throw new IllegalArgumentException("not a host[:port]: " + hostPort);
         }
-        return new NextHop(host, port, tls, null, null);
+        return new NextHop(host, host, port, tls, null, null);
+    }
+
+    /** An address of an MX host. */
+    public static NextHop mx(String name, java.net.InetAddress address, int port, TlsPolicy tls) {
+        return new NextHop(name, address.getHostAddress(), port, tls, null, null);
     }
 
     public NextHop withCredentials(String user, String secret) {
-        return new NextHop(host, port, tls, user, secret);
+        return new NextHop(name, host, port, tls, user, secret);
     }
 
-    public NextHop withTls(TlsPolicy policy) {
-        return new NextHop(host, port, policy, username, password);
-    }
-
-    /** How logs name it: {@code host:port}. */
+    /** How logs name it: {@code host:port}, or {@code name[address]:port} for an MX host, as Postfix writes it. */
     public String label() {
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        String address = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return (name.equals(host) ? address : name + "[" + host + "]") + ":" + port;
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * Which next hop a recipient domain goes to: the transport map ({@code domain=host:port}, the domain or, with a
- * leading dot, its subdomains) first, then the smarthost. MX lookup comes after these when it exists.
+ * leading dot, its subdomains) first, then the smarthost; MX lookup only for domains neither names.
  */
 public final class NextHops {
 
@@ -15,13 +15,15 @@ public final class NextHops {
     private final Map<String, NextHop> transportMapParents;
     private final NextHop smarthost;
     private final Map<String, TlsPolicy> tlsPolicies;
+    private final TlsPolicy tlsDefault;
 
     private NextHops(Map<String, NextHop> transportMap, Map<String, NextHop> transportMapParents,
-            NextHop smarthost, Map<String, TlsPolicy> tlsPolicies) {
+            NextHop smarthost, Map<String, TlsPolicy> tlsPolicies, TlsPolicy tlsDefault) {
         this.transportMap = transportMap;
         this.transportMapParents = transportMapParents;
         this.smarthost = smarthost;
         this.tlsPolicies = tlsPolicies;
+        this.tlsDefault = tlsDefault;
     }
 
     /**
@@ -54,7 +56,12 @@ public final class NextHops {
                 relayhost = relayhost.withCredentials(smarthostUser, smarthostPassword);
             }
         }
-        return new NextHops(Map.copyOf(exact), Map.copyOf(parents), relayhost, Map.copyOf(policies));
+        return new NextHops(Map.copyOf(exact), Map.copyOf(parents), relayhost, Map.copyOf(policies), tlsDefault);
+    }
+
+    /** The TLS policy for a recipient domain: its own, or the default. */
+    public TlsPolicy tlsFor(String domain) {
+        return tlsPolicies.getOrDefault(domain, tlsDefault);
     }
 
     /** The next hop for a domain key ({@link DomainNames#key}); empty when nothing routes it. */

@@ -27,6 +27,14 @@ public class SmtpRelayConfiguration implements Cloneable {
     private String tlsPolicies = "";
     @UriParam(defaultValue = "TLSv1.3,TLSv1.2", description = "TLS versions offered to next hops")
     private String tlsProtocols = "TLSv1.3,TLSv1.2";
+    @UriParam(defaultValue = "true", description = "Look up MX hosts for domains the transport map and smarthost do not take")
+    private boolean mx = true;
+    @UriParam(description = "DNS server for MX lookups, host[:port]; blank: the system's resolvers")
+    private String dnsServer = "";
+    @UriParam(defaultValue = "5s", description = "DNS query timeout")
+    private Duration dnsTimeout = Duration.ofSeconds(5);
+    @UriParam(defaultValue = "25", description = "Port of MX hosts (25; another only for test set-ups)")
+    private int mxPort = 25;
     @UriParam(defaultValue = "50", description = "Recipients per transaction")
     private int maxRecipients = 50;
     @UriParam(defaultValue = "20", description = "Connections per next hop at once")
@@ -120,6 +128,38 @@ public class SmtpRelayConfiguration implements Cloneable {
 
     public void setTlsProtocols(String tlsProtocols) {
         this.tlsProtocols = tlsProtocols;
+    }
+
+    public boolean isMx() {
+        return mx;
+    }
+
+    public void setMx(boolean mx) {
+        this.mx = mx;
+    }
+
+    public String getDnsServer() {
+        return dnsServer;
+    }
+
+    public void setDnsServer(String dnsServer) {
+        this.dnsServer = dnsServer;
+    }
+
+    public Duration getDnsTimeout() {
+        return dnsTimeout;
+    }
+
+    public void setDnsTimeout(Duration dnsTimeout) {
+        this.dnsTimeout = dnsTimeout;
+    }
+
+    public int getMxPort() {
+        return mxPort;
+    }
+
+    public void setMxPort(int mxPort) {
+        this.mxPort = mxPort;
     }
 
     public int getMaxRecipients() {

@@ -24,6 +24,8 @@ public class SmtpRelayProducer extends DefaultProducer {
     private ConnectionPool pool;
     private Delivery delivery;
     private NextHops nextHops;
+    private MxResolver mx;
+    private SelfCheck self;
     private ScheduledExecutorService janitor;
 
     public SmtpRelayProducer(SmtpRelayEndpoint endpoint) {
@@ -47,6 +49,10 @@ public class SmtpRelayProducer extends DefaultProducer {
                 config.getSmarthostPassword(), config.getSmarthostTls(), config.getTls(), config.getTlsPolicies());
         pool = new ConnectionPool(settings);
         delivery = new Delivery(pool, settings);
+        if (config.isMx()) {
+            mx = new MxResolver(config.getDnsServer(), config.getDnsTimeout());
+            self = new SelfCheck(settings.heloName(), getEndpoint().getCamelContext(), config.getMxPort());
+        }
         janitor = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "smtp-relay-idle");
         long period = Math.max(1, config.getIdleTimeout().toSeconds());
@@ -78,24 +84,65 @@ public class SmtpRelayProducer extends DefaultProducer {
     @Override
     public void process(Exchange exchange) throws Exception {
         RelayMessage message = RelayMessage.from(exchange);
-        Map<NextHop, List<MailAddress>> byHop = new LinkedHashMap<>();
-        List<RecipientOutcome> outcomes = new ArrayList<>();
+        Map<String, List<MailAddress>> byDomain = new LinkedHashMap<>();
         for (MailAddress recipient : message.recipients()) {
-            Optional<NextHop> hop = nextHops.forDomain(recipient.domainKey());
-            if (hop.isPresent()) {
-                byHop.computeIfAbsent(hop.get(), h -> new ArrayList<>()).add(recipient);
+            byDomain.computeIfAbsent(recipient.domainKey(), d -> new ArrayList<>()).add(recipient);
+        }
+        List<RecipientOutcome> outcomes = new ArrayList<>();
+        // domains with the same next hops (the smarthost, say) share one delivery, and so their transactions
+        Map<List<NextHop>, List<MailAddress>> byRoute = new LinkedHashMap<>();
+        for (Map.Entry<String, List<MailAddress>> domain : byDomain.entrySet()) {
+            Route route = route(domain.getKey());
+            if (route.failure() != null) {
+                for (MailAddress recipient : domain.getValue()) {
+                    outcomes.add(RecipientOutcome.of(recipient, null, route.failure()));
+                }
             } else {
-                outcomes.add(new RecipientOutcome(recipient, RecipientOutcome.Status.DEFERRED, null,
-                        OutboundConnection.local(451, "4.4.3", "no next hop for " + recipient.domain())));
+                byRoute.computeIfAbsent(route.candidates(), r -> new ArrayList<>()).addAll(domain.getValue());
             }
         }
-        for (Map.Entry<NextHop, List<MailAddress>> group : byHop.entrySet()) {
+        for (Map.Entry<List<NextHop>, List<MailAddress>> group : byRoute.entrySet()) {
             outcomes.addAll(delivery.deliver(group.getKey(), message, group.getValue()));
         }
         exchange.getMessage().setHeader(SmtpRelayConstants.OUTCOMES, outcomes);
         exchange.getMessage().setHeader(SmtpRelayConstants.DELIVERED, count(outcomes, RecipientOutcome.Status.DELIVERED));
         exchange.getMessage().setHeader(SmtpRelayConstants.DEFERRED, count(outcomes, RecipientOutcome.Status.DEFERRED));
         exchange.getMessage().setHeader(SmtpRelayConstants.FAILED, count(outcomes, RecipientOutcome.Status.FAILED));
+    }
+
+    /** The next hops to try for a domain, in order, or why there are none. */
+    private record Route(List<NextHop> candidates, RemoteReply failure) {
+    }
+
+    private Route route(String domain) {
+        Optional<NextHop> configured = nextHops.forDomain(domain);
+        if (configured.isPresent()) {
+            return new Route(List.of(configured.get()), null);
+        }
+        if (mx == null) {
+            return new Route(List.of(), OutboundConnection.local(451, "4.4.3", "no next hop for " + domain));
+        }
+        MxResolver.Answer answer = mx.resolve(domain);
+        if (answer.failure() != null) {
+            return new Route(List.of(), answer.failure());
+        }
+        // Postfix's rule: when we are one of the MX hosts, only those more preferred than us are tried
+        int mine = answer.hosts().stream().filter(self::isMe).mapToInt(MxResolver.MxHost::preference).min()
+                .orElse(Integer.MAX_VALUE);
+        List<NextHop> candidates = new ArrayList<>();
+        for (MxResolver.MxHost host : answer.hosts()) {
+            if (host.preference() < mine) {
+                for (java.net.InetAddress address : host.addresses()) {
+                    candidates.add(NextHop.mx(host.name(), address, getEndpoint().getConfiguration().getMxPort(),
+                            nextHops.tlsFor(domain)));
+                }
+            }
+        }
+        if (candidates.isEmpty()) {
+            return new Route(List.of(), OutboundConnection.local(554, "5.4.6",
+                    "mail for " + domain + " loops back to myself"));
+        }
+        return new Route(candidates, null);
     }
 
     private static int count(List<RecipientOutcome> outcomes, RecipientOutcome.Status status) {

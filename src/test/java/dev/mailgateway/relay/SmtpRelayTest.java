@@ -36,7 +36,7 @@ class SmtpRelayTest {
         context.stop();
     }
 
-    private List<RecipientOutcome> relay(String options, String sender, List<String> recipients, byte[] content,
+    List<RecipientOutcome> relay(String options, String sender, List<String> recipients, byte[] content,
             Map<String, Object> headers) {
         Exchange exchange = new DefaultExchange(context);
         exchange.getMessage().setBody(content);
@@ -45,7 +45,8 @@ class SmtpRelayTest {
         exchange.getMessage().setHeader(SpoolEnvelope.RECIPIENTS, SpoolEnvelope.join(recipients));
         exchange.getMessage().getHeaders().putAll(headers);
         String tls = options.matches("(.*&)?tls=.*") ? "" : "tls=none&";
-        Exchange done = template.send("smtp-relay:test?heloName=relay.gateway.test&" + tls + options, exchange);
+        String mx = options.matches("(.*&)?(mx|dnsServer)=.*") ? "" : "mx=false&";
+        Exchange done = template.send("smtp-relay:test?heloName=relay.gateway.test&" + tls + mx + options, exchange);
         assertThat(done.getException()).isNull();
         @SuppressWarnings("unchecked")
         List<RecipientOutcome> outcomes = done.getMessage().getHeader(SmtpRelayConstants.OUTCOMES, List.class);

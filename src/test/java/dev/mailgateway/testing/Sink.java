@@ -25,6 +25,7 @@ public final class Sink implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final Map<String, AtomicInteger> rcptAttempts = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicBoolean acceptTemp = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile String greetingRefusal;
 
     private Sink(String options) throws Exception {
         listener = TestListener.start(new RouteBuilder() {
@@ -46,6 +47,9 @@ public final class Sink implements AutoCloseable {
                     String stage = e.getMessage().getHeader(SmtpdConstants.STAGE, String.class);
                     if ("CONNECT".equals(stage)) {
                         connections.incrementAndGet();
+                        if (greetingRefusal != null) {
+                            e.getMessage().setHeader(SmtpdConstants.REPLY, greetingRefusal);
+                        }
                     }
                     String recipient = e.getMessage().getHeader(SmtpdConstants.RECIPIENT, "", String.class);
                     if ("RCPT".equals(stage)) {
@@ -76,6 +80,12 @@ public final class Sink implements AutoCloseable {
 
     public List<Received> received() {
         return received;
+    }
+
+    /** From now on every client is refused at the greeting with this reply (4xx: 421 and close; 5xx: 554). */
+    public Sink refuseGreeting(String reply) {
+        greetingRefusal = reply;
+        return this;
     }
 
     /** From now on {@code temp...} recipients are taken too: the mailbox is no longer busy. */

@@ -52,10 +52,24 @@ public final class TestListener implements AutoCloseable {
         return listener;
     }
 
-    /** The URI of a test listener on a free port with these extra options. */
+    /**
+     * The URI of a test listener: on a free port, named mx.gateway.test, with these options laid over the
+     * defaults (a key given twice would be a list in Camel, so each appears once).
+     */
     public static String uri(String options) {
-        String tlsDirectory = options.contains("tlsSelfSignedDirectory=") ? "" : "&tlsSelfSignedDirectory=target/test-tls";
-        return "smtpd:test?port=0&hostname=mx.gateway.test" + tlsDirectory + (options.isEmpty() ? "" : "&" + options);
+        java.util.Map<String, String> all = new java.util.LinkedHashMap<>();
+        all.put("port", "0");
+        all.put("hostname", "mx.gateway.test");
+        all.put("tlsSelfSignedDirectory", "target/test-tls");
+        for (String pair : options.split("&")) {
+            if (!pair.isEmpty()) {
+                int eq = pair.indexOf('=');
+                all.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        StringBuilder uri = new StringBuilder("smtpd:test?");
+        all.forEach((k, v) -> uri.append(uri.charAt(uri.length() - 1) == '?' ? "" : "&").append(k).append('=').append(v));
+        return uri.toString();
     }
 
     public int port() {

@@ -1,0 +1,145 @@
+package dev.mailgateway.relay;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Cache;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Lookup;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * Where a domain's mail goes, from DNS (RFC 5321 §5.1): its MX hosts by preference, equal preferences shuffled,
+ * each with its addresses (A, then AAAA); no MX means the domain itself (implicit MX); a Null MX (RFC 7505) or a
+ * domain that does not exist is a permanent failure, a DNS failure a temporary one. Answers are cached for their
+ * TTL (dnsjava's cache). Blocking: called on relay threads.
+ */
+public final class MxResolver {
+
+    /** One MX host and its addresses. */
+    public record MxHost(String name, int preference, List<InetAddress> addresses) {
+    }
+
+    /** The hosts to try, in order, or why there are none. */
+    public record Answer(List<MxHost> hosts, RemoteReply failure) {
+        static Answer failed(int code, String status, String text) {
+            return new Answer(List.of(), new RemoteReply(code, status, text));
+        }
+    }
+
+    private final Resolver resolver;
+    private final Cache cache = new Cache(DClass.IN);
+
+    /**
+     * @param server {@code host[:port]} of the DNS server to ask; blank: the system's resolvers
+     */
+    public MxResolver(String server, Duration timeout) throws UnknownHostException {
+        if (server == null || server.isBlank()) {
+            resolver = new ExtendedResolver();
+        } else {
+            NextHop address = NextHop.parse(server, 53, TlsPolicy.NONE);
+            SimpleResolver simple = new SimpleResolver(address.host());
+            simple.setPort(address.port());
+            resolver = simple;
+        }
+        resolver.setTimeout(timeout);
+    }
+
+    public Answer resolve(String domain) {
+        Lookup mx = lookup(domain, Type.MX);
+        org.xbill.DNS.Record[] records = mx.run();
+        switch (mx.getResult()) {
+            case Lookup.SUCCESSFUL -> {
+                return hosts(domain, records);
+            }
+            case Lookup.TYPE_NOT_FOUND -> { // no MX: the domain is its own mail host
+                return addressesOf(List.of(new MxHost(domain, 0, List.of())));
+            }
+            case Lookup.HOST_NOT_FOUND -> {
+                return Answer.failed(550, "5.1.2", "Host or domain name not found. Name service error for name="
+                        + domain + " type=MX: Host not found");
+            }
+            default -> {
+                return Answer.failed(451, "4.4.3", "Host or domain name not found. Name service error for name="
+                        + domain + " type=MX: " + mx.getErrorString() + ", try again");
+            }
+        }
+    }
+
+    private Answer hosts(String domain, org.xbill.DNS.Record[] records) {
+        Map<Integer, List<MxHost>> byPreference = new TreeMap<>();
+        for (org.xbill.DNS.Record record : records) {
+            MXRecord mx = (MXRecord) record;
+            String target = mx.getTarget().toString(true);
+            if (target.isEmpty() || target.equals(".")) {
+                if (records.length == 1) { // RFC 7505: this domain takes no mail
+                    return Answer.failed(550, "5.1.10", "Domain " + domain + " does not accept mail (null MX)");
+                }
+                continue;
+            }
+            byPreference.computeIfAbsent(mx.getPriority(), p -> new ArrayList<>())
+                    .add(new MxHost(target.toLowerCase(java.util.Locale.ROOT), mx.getPriority(), List.of()));
+        }
+        List<MxHost> ordered = new ArrayList<>();
+        for (List<MxHost> same : byPreference.values()) {
+            Collections.shuffle(same); // spread the load over equal MX hosts (RFC 5321 §5.1)
+            ordered.addAll(same);
+        }
+        return addressesOf(ordered);
+    }
+
+    /** Each host with its addresses; hosts without any are left out, a DNS failure on the way remembered. */
+    private Answer addressesOf(List<MxHost> hosts) {
+        List<MxHost> resolved = new ArrayList<>();
+        String temporary = null;
+        for (MxHost host : hosts) {
+            List<InetAddress> addresses = new ArrayList<>();
+            for (int type : new int[] {Type.A, Type.AAAA}) {
+                Lookup lookup = lookup(host.name(), type);
+                org.xbill.DNS.Record[] records = lookup.run();
+                if (lookup.getResult() == Lookup.SUCCESSFUL) {
+                    for (org.xbill.DNS.Record record : records) {
+                        addresses.add(record instanceof ARecord a ? a.getAddress() : ((AAAARecord) record).getAddress());
+                    }
+                } else if (lookup.getResult() == Lookup.TRY_AGAIN || lookup.getResult() == Lookup.UNRECOVERABLE) {
+                    temporary = host.name() + " type=" + Type.string(type) + ": " + lookup.getErrorString();
+                }
+            }
+            if (!addresses.isEmpty()) {
+                resolved.add(new MxHost(host.name(), host.preference(), List.copyOf(addresses)));
+            }
+        }
+        if (!resolved.isEmpty()) {
+            return new Answer(List.copyOf(resolved), null);
+        }
+        String names = String.join(", ", hosts.stream().map(MxHost::name).toList());
+        return Answer.failed(451, "4.4.3", "no address for the mail hosts (" + names + ")"
+                + (temporary == null ? "" : "; name service error for " + temporary));
+    }
+
+    private Lookup lookup(String name, int type) {
+        try {
+            Lookup lookup = new Lookup(Name.fromString(name.endsWith(".") ? name : name + "."), type);
+            lookup.setResolver(resolver);
+            lookup.setCache(cache);
+            lookup.setSearchPath((Name[]) null);
+            lookup.setHostsFileParser(null); // DNS only: /etc/hosts says nothing of mail routing
+            return lookup;
+        } catch (TextParseException e) {
+            throw new IllegalArgumentException("not a domain name: " + name, e);
+        }
+    }
+}

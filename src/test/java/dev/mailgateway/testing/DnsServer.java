@@ -1,0 +1,154 @@
+package dev.mailgateway.testing;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * A real DNS server on a loopback UDP port for tests, answering from records the test adds (dnsjava messages on
+ * the wire). Names it has no record of get NXDOMAIN; a name with records, but not of the type asked, gets an empty
+ * answer with an SOA (NODATA). A name can be made to fail with SERVFAIL a number of times first.
+ */
+public final class DnsServer implements AutoCloseable {
+
+    private static final long TTL = 300;
+
+    private final DatagramSocket socket;
+    private final Map<Name, List<org.xbill.DNS.Record>> records = new ConcurrentHashMap<>();
+    private final Map<Name, AtomicInteger> failures = new ConcurrentHashMap<>();
+    private final Set<String> queries = ConcurrentHashMap.newKeySet();
+    private final Thread thread;
+
+    private DnsServer() throws IOException {
+        socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        thread = new Thread(this::serve, "test-dns");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public static DnsServer start() throws IOException {
+        return new DnsServer();
+    }
+
+    /** {@code 127.0.0.1:port}, for gateway.dns.server. */
+    public String address() {
+        return "127.0.0.1:" + socket.getLocalPort();
+    }
+
+    public DnsServer mx(String domain, int preference, String host) {
+        add(new MXRecord(name(domain), DClass.IN, TTL, preference, name(host)));
+        return this;
+    }
+
+    public DnsServer a(String host, String address) {
+        try {
+            InetAddress ip = InetAddress.getByName(address);
+            add(ip.getAddress().length == 4 ? new ARecord(name(host), DClass.IN, TTL, ip)
+                    : new AAAARecord(name(host), DClass.IN, TTL, ip));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+        return this;
+    }
+
+    /** The name answers SERVFAIL this many times, then as it should. */
+    public DnsServer servfail(String name, int times) {
+        failures.put(name(name), new AtomicInteger(times));
+        return this;
+    }
+
+    /** Names asked about, as {@code name/TYPE}. */
+    public Set<String> queries() {
+        return queries;
+    }
+
+    private void add(org.xbill.DNS.Record record) {
+        records.computeIfAbsent(record.getName(), n -> new CopyOnWriteArrayList<>()).add(record);
+    }
+
+    private static Name name(String name) {
+        try {
+            return Name.fromString(name.endsWith(".") ? name : name + ".");
+        } catch (TextParseException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private void serve() {
+        byte[] buffer = new byte[512];
+        while (!socket.isClosed()) {
+            try {
+                DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+                socket.receive(packet);
+                Message query = new Message(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
+                byte[] answer = answer(query).toWire(512);
+                socket.send(new DatagramPacket(answer, answer.length, packet.getSocketAddress()));
+            } catch (IOException e) {
+                if (!socket.isClosed()) {
+                    e.printStackTrace();
+                }
+            }
+        }
+    }
+
+    private Message answer(Message query) throws TextParseException {
+        org.xbill.DNS.Record question = query.getQuestion();
+        Message response = new Message(query.getHeader().getID());
+        response.getHeader().setFlag(Flags.QR);
+        response.getHeader().setFlag(Flags.AA);
+        response.addRecord(question, Section.QUESTION);
+        queries.add(question.getName().toString(true) + "/" + Type.string(question.getType()));
+        AtomicInteger failing = failures.get(question.getName());
+        if (failing != null && failing.getAndDecrement() > 0) {
+            response.getHeader().setRcode(Rcode.SERVFAIL);
+            return response;
+        }
+        List<org.xbill.DNS.Record> known = records.get(question.getName());
+        if (known == null) {
+            response.getHeader().setRcode(Rcode.NXDOMAIN);
+            response.addRecord(soa(), Section.AUTHORITY);
+            return response;
+        }
+        boolean any = false;
+        for (org.xbill.DNS.Record record : known) {
+            if (record.getType() == question.getType()) {
+                response.addRecord(record, Section.ANSWER);
+                any = true;
+            }
+        }
+        if (!any) {
+            response.addRecord(soa(), Section.AUTHORITY);
+        }
+        return response;
+    }
+
+    private static SOARecord soa() throws TextParseException {
+        return new SOARecord(Name.fromString("test."), DClass.IN, TTL, Name.fromString("ns.test."),
+                Name.fromString("hostmaster.test."), 1, 3600, 600, 86400, 1);
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+}
