@@ -49,7 +49,7 @@ class CrashIT {
         builder.environment().put("GATEWAY_SMTP_PORT", String.valueOf(port));
         builder.environment().put("GATEWAY_DATA_DIR", dataDir.toString());
         builder.environment().put("GATEWAY_TRANSPORT_MAP", "dest.test=" + sink.address());
-        builder.environment().put("GATEWAY_RELAY_RETRY_DELAY", "1s");
+        builder.environment().put("GATEWAY_RELAY_RETRY_SCHEDULE", "1s");
         builder.environment().put("GATEWAY_SUBMISSION_ENABLED", "false");
         builder.environment().put("GATEWAY_SUBMISSIONS_ENABLED", "false");
         return builder.start();

@@ -51,7 +51,7 @@ class GatewayRelayTest {
     private TestGateway gateway(Sink a, Sink b, Map<String, String> more) throws Exception {
         Map<String, String> overrides = new java.util.HashMap<>(Map.of(
                 "gateway.transport-map", "a.test=" + a.address() + ",b.test=" + b.address(),
-                "gateway.relay.retry-delay", "1s",
+                "gateway.relay.retry-schedule", "1s",
                 "gateway.relay.consumers", "4"));
         overrides.putAll(more);
         return TestGateway.start(dir, overrides);

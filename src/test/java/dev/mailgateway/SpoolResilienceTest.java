@@ -26,7 +26,7 @@ class SpoolResilienceTest {
 
     private static Map<String, String> config(TestBroker broker, Sink sink, String hostname) {
         return Map.of("gateway.broker.url", broker.url(), "gateway.broker.send-timeout", "3s",
-                "gateway.transport-map", "dest.test=" + sink.address(), "gateway.relay.retry-delay", "1s",
+                "gateway.transport-map", "dest.test=" + sink.address(), "gateway.relay.retry-schedule", "1s",
                 "gateway.relay.consumers", "2", "gateway.hostname", hostname,
                 "gateway.submission.enabled", "false", "gateway.submissions.enabled", "false");
     }

@@ -1,20 +1,22 @@
 package dev.mailgateway.relay;
 
 import dev.mailgateway.mail.MailAddress;
+import dev.mailgateway.mail.QueueId;
 import dev.mailgateway.smtpd.SmtpdConstants;
 import dev.mailgateway.spool.Queues;
 import dev.mailgateway.spool.SpoolEnvelope;
-import jakarta.jms.BytesMessage;
-import jakarta.jms.Connection;
+import dev.mailgateway.spool.SpoolSender;
 import jakarta.jms.ConnectionFactory;
-import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
-import jakarta.jms.MessageProducer;
-import jakarta.jms.Session;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import org.apache.activemq.ScheduledMessage;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -22,25 +24,51 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * After a delivery attempt: one log line per recipient (Postfix style, so {@code grep <queue-id>} tells the
- * story), and the deferred recipients, only those, back on mail.relay for a later attempt. That copy is sent
- * outside the consumer's transaction, synchronously and persistently, before the consumed message is committed:
- * a crash in between gives a duplicate delivery, never a lost one. (The broker applies a scheduled send made
- * inside a transaction only after the commit, from another store.)
+ * After a delivery attempt, what happens to each recipient, as Postfix's queue manager decides it:
+ * <ul>
+ *   <li>one log line per recipient ({@code grep <queue-id>} tells the story);</li>
+ *   <li>deferred recipients, only those, go back on mail.relay, due after the next delay of the retry schedule;
+ *       past the maximum age they expire instead;</li>
+ *   <li>failed and expired recipients are reported to the sender in one bounce (a DSN from the null sender, which
+ *       goes out through the relay like any mail); mail from the null sender is never bounced (no loops), only
+ *       logged;</li>
+ *   <li>optionally, once, a warning to the sender that mail is delayed.</li>
+ * </ul>
+ * Retry copies and bounces are on the spool before the consumed message is committed: a crash in between
+ * duplicates, never loses.
  */
 public class DeliveryReport implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.mailgateway.relay");
+    /** Whether the sender was warned of a delay already. Boolean. */
+    public static final String WARNED = "SpoolWarned";
 
-    private ConnectionFactory connectionFactory;
-    private Duration retryDelay = Duration.ofMinutes(5);
+    private SpoolSender spool;
+    private String hostname = "";
+    private List<Duration> retrySchedule = RetrySchedule.parse("5m,10m,20m,40m,1h");
+    private Duration maxAge = Duration.ofDays(5);
+    private Duration delayWarning = Duration.ZERO;
 
     public void setConnectionFactory(ConnectionFactory connectionFactory) {
-        this.connectionFactory = connectionFactory;
+        this.spool = new SpoolSender(connectionFactory);
     }
 
-    public void setRetryDelay(Duration retryDelay) {
-        this.retryDelay = retryDelay;
+    public void setHostname(String hostname) {
+        this.hostname = hostname;
+    }
+
+    /** Comma-separated delays with s, m, h, d units; the last repeats. */
+    public void setRetrySchedule(String retrySchedule) {
+        this.retrySchedule = RetrySchedule.parse(retrySchedule);
+    }
+
+    public void setMaxAge(Duration maxAge) {
+        this.maxAge = maxAge;
+    }
+
+    /** Zero: no warnings. */
+    public void setDelayWarning(Duration delayWarning) {
+        this.delayWarning = delayWarning;
     }
 
     @Override
@@ -52,51 +80,106 @@ public class DeliveryReport implements Processor {
             throw new IllegalStateException("no delivery outcomes: smtp-relay must come before the report");
         }
         String queueId = message.getHeader(SmtpdConstants.QUEUE_ID, String.class);
+        String senderText = message.getHeader(SmtpdConstants.SENDER, "", String.class);
+        MailAddress sender = senderText.isEmpty() ? MailAddress.nullSender() : MailAddress.parse(senderText, true);
         int attempt = message.getHeader(SpoolEnvelope.ATTEMPTS, 0, Integer.class) + 1;
         long queuedAt = message.getHeader(SpoolEnvelope.QUEUED_AT, System.currentTimeMillis(), Long.class);
         Duration age = Duration.ofMillis(System.currentTimeMillis() - queuedAt);
-        List<MailAddress> deferred = outcomes.stream()
-                .filter(o -> o.status() == RecipientOutcome.Status.DEFERRED).map(RecipientOutcome::recipient).toList();
+        boolean expired = age.compareTo(maxAge) >= 0;
+
+        List<DeliveryStatusNotification.Entry> bounced = new ArrayList<>();
+        List<DeliveryStatusNotification.Entry> delayed = new ArrayList<>();
+        List<MailAddress> deferred = new ArrayList<>();
         for (RecipientOutcome outcome : outcomes) {
+            String status = switch (outcome.status()) {
+                case DELIVERED -> "sent";
+                case FAILED -> "bounced";
+                case DEFERRED -> expired ? "expired" : "deferred";
+            };
             LOG.info("{}: to=<{}>, relay={}, attempt={}, delay={}s, dsn={}, status={} ({})", queueId,
                     outcome.recipient(), outcome.nextHop() == null ? "none" : outcome.nextHop().label(), attempt,
-                    age.toSeconds(), outcome.reply().dsnStatus(), status(outcome.status()), outcome.reply());
+                    age.toSeconds(), outcome.reply().dsnStatus(), status, outcome.reply());
+            if (outcome.status() == RecipientOutcome.Status.FAILED) {
+                bounced.add(new DeliveryStatusNotification.Entry(outcome.recipient(), "failed", outcome.reply(),
+                        outcome.nextHop()));
+            } else if (outcome.status() == RecipientOutcome.Status.DEFERRED && expired) {
+                RemoteReply reason = new RemoteReply(outcome.reply().code() >= 500 ? 550 : 450, "4.4.7",
+                        "delivery time expired (" + print(maxAge) + "); last problem: " + outcome.reply());
+                bounced.add(new DeliveryStatusNotification.Entry(outcome.recipient(), "failed", reason,
+                        outcome.nextHop()));
+            } else if (outcome.status() == RecipientOutcome.Status.DEFERRED) {
+                deferred.add(outcome.recipient());
+                delayed.add(new DeliveryStatusNotification.Entry(outcome.recipient(), "delayed", outcome.reply(),
+                        outcome.nextHop()));
+            }
+        }
+        if (!bounced.isEmpty()) {
+            notifySender(exchange, queueId, sender, Instant.ofEpochMilli(queuedAt), bounced, false);
         }
         if (!deferred.isEmpty()) {
-            retry(exchange, deferred, attempt);
-            LOG.info("{}: {} recipients deferred, next attempt in {}", queueId, deferred.size(),
-                    retryDelay.toString().substring(2).toLowerCase(java.util.Locale.ROOT));
-        }
-    }
-
-    private static String status(RecipientOutcome.Status status) {
-        return switch (status) {
-            case DELIVERED -> "sent";
-            case DEFERRED -> "deferred";
-            case FAILED -> "bounced";
-        };
-    }
-
-    /** The message again, for the deferred recipients only, due after the retry delay. */
-    private void retry(Exchange exchange, List<MailAddress> recipients, int attempts) throws JMSException {
-        byte[] content = exchange.getMessage().getBody(byte[].class);
-        try (Connection connection = connectionFactory.createConnection();
-                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE)) {
-            BytesMessage copy = session.createBytesMessage();
-            copy.writeBytes(content);
-            for (Map.Entry<String, Object> header : exchange.getMessage().getHeaders().entrySet()) {
-                Object value = header.getValue();
-                if ((header.getKey().startsWith("Smtpd") || header.getKey().startsWith("Spool"))
-                        && (value instanceof String || value instanceof Number || value instanceof Boolean)) {
-                    copy.setObjectProperty(header.getKey(), value);
-                }
+            boolean warned = Boolean.TRUE.equals(message.getHeader(WARNED, Boolean.class));
+            if (!delayWarning.isZero() && age.compareTo(delayWarning) >= 0 && !warned) {
+                notifySender(exchange, queueId, sender, Instant.ofEpochMilli(queuedAt), delayed, true);
+                warned = true;
             }
-            copy.setStringProperty(SpoolEnvelope.RECIPIENTS, SpoolEnvelope.join(recipients));
-            copy.setIntProperty(SpoolEnvelope.ATTEMPTS, attempts);
-            copy.setLongProperty(ScheduledMessage.AMQ_SCHEDULED_DELAY, retryDelay.toMillis());
-            MessageProducer producer = session.createProducer(session.createQueue(Queues.RELAY));
-            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            producer.send(copy);
+            Duration delay = RetrySchedule.delayAfter(retrySchedule, attempt);
+            retry(exchange, deferred, attempt, warned, delay);
+            LOG.info("{}: {} recipients deferred, attempt {} in {}", queueId, deferred.size(), attempt + 1, print(delay));
         }
+    }
+
+    /** A bounce or a delay warning to the sender; never for the null sender (a bounce of a bounce loops). */
+    private void notifySender(Exchange exchange, String queueId, MailAddress sender, Instant arrival,
+            List<DeliveryStatusNotification.Entry> entries, boolean delayed) throws JMSException {
+        if (sender.isNullSender()) {
+            LOG.info("{}: undeliverable mail from <> is not bounced: {} recipients dropped", queueId, entries.size());
+            return;
+        }
+        String dsnId = QueueId.next();
+        byte[] content = exchange.getMessage().getBody(byte[].class);
+        byte[] dsn = DeliveryStatusNotification.build(hostname(), dsnId, queueId, arrival, sender, entries, content,
+                delayed);
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(SmtpdConstants.QUEUE_ID, dsnId);
+        properties.put(SmtpdConstants.SENDER, "");
+        properties.put(SmtpdConstants.SMTPUTF8, sender.isUtf8());
+        properties.put(SpoolEnvelope.RECIPIENTS, sender.toString());
+        properties.put(SpoolEnvelope.QUEUED_AT, System.currentTimeMillis());
+        properties.put(SpoolEnvelope.ATTEMPTS, 0);
+        spool.send(Queues.RELAY, dsn, properties, Duration.ZERO);
+        LOG.info("{}: sender {} notification: {}", queueId, delayed ? "delay" : "non-delivery", dsnId);
+    }
+
+    /** The message again, for the deferred recipients only, due after the delay. */
+    private void retry(Exchange exchange, List<MailAddress> recipients, int attempts, boolean warned, Duration delay)
+            throws JMSException {
+        Map<String, Object> properties = new HashMap<>();
+        for (Map.Entry<String, Object> header : exchange.getMessage().getHeaders().entrySet()) {
+            Object value = header.getValue();
+            if ((header.getKey().startsWith("Smtpd") || header.getKey().startsWith("Spool"))
+                    && (value instanceof String || value instanceof Number || value instanceof Boolean)) {
+                properties.put(header.getKey(), value);
+            }
+        }
+        properties.put(SpoolEnvelope.RECIPIENTS, SpoolEnvelope.join(recipients));
+        properties.put(SpoolEnvelope.ATTEMPTS, attempts);
+        properties.put(SpoolEnvelope.NEXT_ATTEMPT_AT, System.currentTimeMillis() + delay.toMillis());
+        properties.put(WARNED, warned);
+        spool.send(Queues.RELAY, exchange.getMessage().getBody(byte[].class), properties, delay);
+    }
+
+    private String hostname() {
+        if (hostname != null && !hostname.isBlank()) {
+            return hostname.strip();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    static String print(Duration duration) {
+        return duration.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 }

@@ -33,6 +33,25 @@ public record RelayMessage(String queueId, MailAddress sender, List<MailAddress>
                 message.getMandatoryBody(byte[].class));
     }
 
+    /** How many Received: fields the header section has: the hops the message has made (RFC 5321 §6.3). */
+    public int hops() {
+        int hops = 0;
+        boolean lineStart = true;
+        for (int i = 0; i < content.length; i++) {
+            if (lineStart) {
+                if (content[i] == '\r' || content[i] == '\n') {
+                    break; // the empty line: end of the header section
+                }
+                if (i + 9 <= content.length && new String(content, i, 9, java.nio.charset.StandardCharsets.US_ASCII)
+                        .equalsIgnoreCase("Received:")) {
+                    hops++;
+                }
+            }
+            lineStart = content[i] == '\n';
+        }
+        return hops;
+    }
+
     /**
      * Whether the next hop must offer SMTPUTF8 (RFC 6531): the client asked for it and the message needs it, by a
      * UTF-8 address or UTF-8 in its header section. We never downgrade such a message.

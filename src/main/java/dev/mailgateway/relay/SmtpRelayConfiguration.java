@@ -35,6 +35,8 @@ public class SmtpRelayConfiguration implements Cloneable {
     private Duration dnsTimeout = Duration.ofSeconds(5);
     @UriParam(defaultValue = "25", description = "Port of MX hosts (25; another only for test set-ups)")
     private int mxPort = 25;
+    @UriParam(defaultValue = "50", description = "Received: fields a message may have; more is a loop (5.4.6)")
+    private int maxHops = 50;
     @UriParam(defaultValue = "50", description = "Recipients per transaction")
     private int maxRecipients = 50;
     @UriParam(defaultValue = "20", description = "Connections per next hop at once")
@@ -128,6 +130,14 @@ public class SmtpRelayConfiguration implements Cloneable {
 
     public void setTlsProtocols(String tlsProtocols) {
         this.tlsProtocols = tlsProtocols;
+    }
+
+    public int getMaxHops() {
+        return maxHops;
+    }
+
+    public void setMaxHops(int maxHops) {
+        this.maxHops = maxHops;
     }
 
     public boolean isMx() {

@@ -84,6 +84,13 @@ public class SmtpRelayProducer extends DefaultProducer {
     @Override
     public void process(Exchange exchange) throws Exception {
         RelayMessage message = RelayMessage.from(exchange);
+        int hops = message.hops();
+        if (hops > getEndpoint().getConfiguration().getMaxHops()) {
+            // a mail loop (two gateways, or a gateway and a mail system, sending it back and forth): stop it here
+            RemoteReply loop = OutboundConnection.local(554, "5.4.6", "mail forwarding loop: too many hops (" + hops + ")");
+            finish(exchange, message.recipients().stream().map(r -> RecipientOutcome.of(r, null, loop)).toList());
+            return;
+        }
         Map<String, List<MailAddress>> byDomain = new LinkedHashMap<>();
         for (MailAddress recipient : message.recipients()) {
             byDomain.computeIfAbsent(recipient.domainKey(), d -> new ArrayList<>()).add(recipient);
@@ -104,6 +111,10 @@ public class SmtpRelayProducer extends DefaultProducer {
         for (Map.Entry<List<NextHop>, List<MailAddress>> group : byRoute.entrySet()) {
             outcomes.addAll(delivery.deliver(group.getKey(), message, group.getValue()));
         }
+        finish(exchange, outcomes);
+    }
+
+    private static void finish(Exchange exchange, List<RecipientOutcome> outcomes) {
         exchange.getMessage().setHeader(SmtpRelayConstants.OUTCOMES, outcomes);
         exchange.getMessage().setHeader(SmtpRelayConstants.DELIVERED, count(outcomes, RecipientOutcome.Status.DELIVERED));
         exchange.getMessage().setHeader(SmtpRelayConstants.DEFERRED, count(outcomes, RecipientOutcome.Status.DEFERRED));

@@ -18,7 +18,7 @@ public final class ConnectionFactories {
     }
 
     public static ActiveMQConnectionFactory activeMq(SpoolSettings settings) {
-        String url = settings.embedded() ? EmbeddedBroker.vmUrl() : boundedFailover(settings);
+        String url = settings.embedded() ? EmbeddedBroker.vmUrl(settings) : boundedFailover(settings);
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url);
         factory.setAlwaysSyncSend(true);
         factory.setUseAsyncSend(false);

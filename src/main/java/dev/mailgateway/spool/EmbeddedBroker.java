@@ -25,7 +25,6 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedBroker extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
-    public static final String NAME = "mail-gateway";
 
     private final SpoolSettings settings;
     private BrokerService broker;
@@ -34,14 +33,22 @@ public final class EmbeddedBroker extends ServiceSupport {
         this.settings = settings;
     }
 
+    /**
+     * The broker's name, from its store: unique per data directory, so gateways (or tests) with stores of their
+     * own never share an in-VM broker by mistake.
+     */
+    public static String name(SpoolSettings settings) {
+        return "mail-gateway-" + Integer.toHexString(settings.dataDirectory().toAbsolutePath().normalize().hashCode());
+    }
+
     /** The client URL for this JVM: in-VM, synchronous dispatch, never creating a second broker by accident. */
-    public static String vmUrl() {
-        return "vm://" + NAME + "?create=false&async=false";
+    public static String vmUrl(SpoolSettings settings) {
+        return "vm://" + name(settings) + "?create=false&async=false";
     }
 
     @Override
     protected void doStart() throws Exception {
-        broker = configure(new BrokerService(), settings, NAME);
+        broker = configure(new BrokerService(), settings, name(settings));
         broker.start();
         broker.waitUntilStarted();
         LOG.info("embedded ActiveMQ broker started: {}, spool {} -> {}", settings.dataDirectory(), Queues.SPOOL,

@@ -20,10 +20,14 @@ public final class TestGateway implements AutoCloseable {
 
     public static TestGateway start(Path dataDir, Map<String, String> overrides) throws Exception {
         Main main = GatewayMain.create();
-        main.addOverrideProperty("gateway.smtp.port", "0");
+        if (!overrides.containsKey("gateway.smtp.port")) {
+            main.addOverrideProperty("gateway.smtp.port", "0");
+        }
         main.addOverrideProperty("gateway.submission.port", "0");
         main.addOverrideProperty("gateway.submissions.port", "0");
-        main.addOverrideProperty("gateway.hostname", "gw.test");
+        if (!overrides.containsKey("gateway.hostname")) {
+            main.addOverrideProperty("gateway.hostname", "gw.test");
+        }
         main.addOverrideProperty("gateway.data-dir", dataDir.toString());
         overrides.forEach(main::addOverrideProperty);
         main.start();
