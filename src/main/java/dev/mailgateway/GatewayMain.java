@@ -1,6 +1,7 @@
 package dev.mailgateway;
 
 import dev.mailgateway.auth.AddUser;
+import dev.mailgateway.spool.QueueCommand;
 import dev.mailgateway.spool.Spool;
 import dev.mailgateway.spool.SpoolSettings;
 import java.nio.file.Files;
@@ -21,7 +22,8 @@ import org.apache.camel.spi.PropertiesComponent;
  *   <li>{@code config/logback.xml}: logging.</li>
  * </ul>
  * Another configuration file can be named with {@code -Dgateway.config=path}. {@code add-user NAME} adds a user
- * who may authenticate (see {@link AddUser}).
+ * who may authenticate (see {@link AddUser}); {@code queue list|retry|delete|hold|release} works on the mail
+ * waiting (see {@link QueueCommand}).
  */
 public final class GatewayMain {
 
@@ -31,6 +33,10 @@ public final class GatewayMain {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("add-user")) {
             AddUser.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("queue")) {
+            QueueCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         useLoggingConfig(Path.of("config", "logback.xml"));
@@ -67,7 +73,9 @@ public final class GatewayMain {
                 Boolean.parseBoolean(key.apply("gateway.archive.enabled")),
                 org.apache.camel.util.TimeUtils.toDuration(key.apply("gateway.broker.send-timeout")),
                 memoryLimit(Long.parseLong(key.apply("gateway.broker.memory-limit"))),
-                Integer.parseInt(key.apply("gateway.broker.connections")));
+                Integer.parseInt(key.apply("gateway.broker.connections")),
+                key.apply("gateway.broker.username"),
+                key.apply("gateway.broker.password"));
     }
 
     /** 0 means a sixteenth of the heap: the embedded broker shares this JVM's memory. */

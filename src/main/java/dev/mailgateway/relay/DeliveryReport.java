@@ -123,7 +123,7 @@ public class DeliveryReport implements Processor {
                 warned = true;
             }
             Duration delay = RetrySchedule.delayAfter(retrySchedule, attempt);
-            retry(exchange, deferred, attempt, warned, delay);
+            retry(exchange, deferred, attempt, warned, delay, delayed.get(0).reply().toString());
             LOG.info("{}: {} recipients deferred, attempt {} in {}", queueId, deferred.size(), attempt + 1, print(delay));
         }
     }
@@ -151,8 +151,8 @@ public class DeliveryReport implements Processor {
     }
 
     /** The message again, for the deferred recipients only, due after the delay. */
-    private void retry(Exchange exchange, List<MailAddress> recipients, int attempts, boolean warned, Duration delay)
-            throws JMSException {
+    private void retry(Exchange exchange, List<MailAddress> recipients, int attempts, boolean warned, Duration delay,
+            String lastError) throws JMSException {
         Map<String, Object> properties = new HashMap<>();
         for (Map.Entry<String, Object> header : exchange.getMessage().getHeaders().entrySet()) {
             Object value = header.getValue();
@@ -165,6 +165,7 @@ public class DeliveryReport implements Processor {
         properties.put(SpoolEnvelope.ATTEMPTS, attempts);
         properties.put(SpoolEnvelope.NEXT_ATTEMPT_AT, System.currentTimeMillis() + delay.toMillis());
         properties.put(WARNED, warned);
+        properties.put(SpoolEnvelope.LAST_ERROR, lastError);
         spool.send(Queues.RELAY, exchange.getMessage().getBody(byte[].class), properties, delay);
     }
 

@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -247,34 +248,41 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
                         done.accept(NO_ROOM);
                         return;
                     }
-                    Consumer<SmtpReply> once = once(message, reply -> {
+                    Answer answer = new Answer(message.queueId(), done);
+                    Runnable finished = () -> {
+                        message.content().release();
                         budget.release(size);
-                        done.accept(reply);
-                    });
+                    };
                     try {
-                        workers.execute(() -> route(message, once));
+                        workers.execute(() -> route(message, answer, finished));
                     } catch (RejectedExecutionException e) {
                         LOG.warn("{}: every route worker is busy, answering {}", message.queueId(),
                                 settings.replies().busy());
-                        once.accept(settings.replies().busy());
+                        finished.run();
+                        answer.give(settings.replies().busy());
+                        return;
                     }
+                    Duration limit = getEndpoint().getConfiguration().getRouteTimeout();
+                    maintenance.schedule(() -> answer.lateRoute(limit), limit.toMillis(), TimeUnit.MILLISECONDS);
                 });
     }
 
-    private void route(ReceivedMessage message, Consumer<SmtpReply> done) {
+    private void route(ReceivedMessage message, Answer answer, Runnable finished) {
         Exchange exchange = createExchange(false);
         try {
             fill(exchange.getMessage(), message);
             getAsyncProcessor().process(exchange, doneSync -> {
                 try {
-                    done.accept(RouteOutcome.replyFor(exchange, message.queueId()));
+                    answer.fromRoute(RouteOutcome.replyFor(exchange, message.queueId()));
                 } finally {
                     releaseExchange(exchange, false);
+                    finished.run();
                 }
             });
         } catch (RuntimeException e) {
             LOG.error("{}: could not hand the message to the route", message.queueId(), e);
-            done.accept(RouteOutcome.NOT_QUEUED);
+            finished.run();
+            answer.give(RouteOutcome.NOT_QUEUED);
         }
     }
 
@@ -305,18 +313,40 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
     }
 
     /**
-     * The session must hear exactly one answer, whichever of the paths above gives it; after it the message's
-     * file, if it has one, is no longer needed: a taken message is wherever the route put it.
+     * The one answer the session hears for a message: the route's, or, when the route takes longer than the route
+     * timeout (a broker that went away can hold a JMS send far past its own timeouts), 451 so the client tries
+     * again later. A route that finishes after that and took the message leaves a duplicate (the client resends),
+     * never a loss; that is logged.
      */
-    private static Consumer<SmtpReply> once(ReceivedMessage message, Consumer<SmtpReply> done) {
-        AtomicBoolean called = new AtomicBoolean();
-        return reply -> {
-            if (called.compareAndSet(false, true)) {
-                message.content().release();
-                done.accept(reply);
-            } else {
-                LOG.error("{}: a second reply was dropped: {}", message.queueId(), reply);
+    private static final class Answer {
+        private final String queueId;
+        private final Consumer<SmtpReply> session;
+        private final AtomicBoolean given = new AtomicBoolean();
+
+        Answer(String queueId, Consumer<SmtpReply> session) {
+            this.queueId = queueId;
+            this.session = session;
+        }
+
+        boolean give(SmtpReply reply) {
+            if (given.compareAndSet(false, true)) {
+                session.accept(reply);
+                return true;
             }
-        };
+            return false;
+        }
+
+        void fromRoute(SmtpReply reply) {
+            if (!give(reply)) {
+                LOG.warn("{}: the route answered {} after the client was told to try again{}", queueId, reply,
+                        reply.isPositive() ? ": the message is queued and will likely come twice" : "");
+            }
+        }
+
+        void lateRoute(Duration limit) {
+            if (give(RouteOutcome.NOT_QUEUED)) {
+                LOG.warn("{}: the route did not answer within {}: answered {}", queueId, limit, RouteOutcome.NOT_QUEUED);
+            }
+        }
     }
 }

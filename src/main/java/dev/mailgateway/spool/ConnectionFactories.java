@@ -20,6 +20,10 @@ public final class ConnectionFactories {
     public static ActiveMQConnectionFactory activeMq(SpoolSettings settings) {
         String url = settings.embedded() ? EmbeddedBroker.vmUrl(settings) : boundedFailover(settings);
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url);
+        if (settings.username() != null && !settings.username().isBlank()) {
+            factory.setUserName(settings.username());
+            factory.setPassword(settings.password());
+        }
         factory.setAlwaysSyncSend(true);
         factory.setUseAsyncSend(false);
         int timeout = (int) settings.sendTimeout().toMillis();
@@ -43,15 +47,24 @@ public final class ConnectionFactories {
     }
 
     /**
-     * A failover URL without its own {@code timeout} would block a send for as long as the broker is away; it gets
-     * the send timeout, so the client hears 451 instead.
+     * ActiveMQ's failover transport waits for the broker for ever by default, in two places: a send on a
+     * connection whose broker went away ({@code timeout} bounds it, here by the send timeout, so the client hears
+     * 451), and the first connect of a new connection ({@code startupMaxReconnectAttempts}; the connection pool and
+     * the listener containers open new connections while the broker is away, and without a bound they, and the
+     * gateway's shutdown with them, hang). Options the operator's URL sets itself are left alone.
      */
     static String boundedFailover(SpoolSettings settings) {
         String url = settings.brokerUrl().trim();
-        if (!url.startsWith("failover:") || url.matches(".*[?&]timeout=.*")) {
+        if (!url.startsWith("failover:")) {
             return url;
         }
-        return url + (url.contains("?") ? "&" : "?") + "timeout=" + settings.sendTimeout().toMillis();
+        if (!url.matches(".*[?&]timeout=.*")) {
+            url += (url.contains("?") ? "&" : "?") + "timeout=" + settings.sendTimeout().toMillis();
+        }
+        if (!url.matches(".*[?&]startupMaxReconnectAttempts=.*")) {
+            url += "&startupMaxReconnectAttempts=3";
+        }
+        return url;
     }
 
     public static JmsPoolConnectionFactory pooled(ActiveMQConnectionFactory factory, int maxConnections) {

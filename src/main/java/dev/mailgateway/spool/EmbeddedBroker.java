@@ -2,7 +2,11 @@ package dev.mailgateway.spool;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.activemq.broker.BrokerPlugin;
 import org.apache.activemq.broker.BrokerService;
+import org.apache.activemq.broker.TransportConnector;
+import org.apache.activemq.security.AuthenticationUser;
+import org.apache.activemq.security.SimpleAuthenticationPlugin;
 import org.apache.activemq.broker.region.DestinationInterceptor;
 import org.apache.activemq.broker.region.policy.IndividualDeadLetterStrategy;
 import org.apache.activemq.broker.region.policy.PolicyEntry;
@@ -49,8 +53,13 @@ public final class EmbeddedBroker extends ServiceSupport {
     @Override
     protected void doStart() throws Exception {
         broker = configure(new BrokerService(), settings, name(settings));
+        // the queue tools (java -jar mail-gateway.jar queue ...) reach this broker on loopback, with the
+        // credentials in admin.properties, readable only by the gateway's user
+        TransportConnector admin = broker.addConnector("tcp://127.0.0.1:0");
         broker.start();
         broker.waitUntilStarted();
+        AdminAccess.write(settings.dataDirectory(), admin.getConnectUri().toString(), settings.username(),
+                settings.password());
         LOG.info("embedded ActiveMQ broker started: {}, spool {} -> {}", settings.dataDirectory(), Queues.SPOOL,
                 settings.archive() ? Queues.RELAY + "," + Queues.ARCHIVE : Queues.RELAY);
     }
@@ -87,11 +96,18 @@ public final class EmbeddedBroker extends ServiceSupport {
         if (settings.embeddedListen() != null && !settings.embeddedListen().isBlank()) {
             service.addConnector(settings.embeddedListen());
         }
+        if (settings.username() != null && !settings.username().isBlank()) {
+            SimpleAuthenticationPlugin authentication = new SimpleAuthenticationPlugin(List.of(
+                    new AuthenticationUser(settings.username(), settings.password(), "gateway")));
+            authentication.setAnonymousAccessAllowed(false);
+            service.setPlugins(new BrokerPlugin[] {authentication});
+        }
         return service;
     }
 
     @Override
     protected void doStop() throws Exception {
+        AdminAccess.remove(settings.dataDirectory());
         if (broker != null) {
             broker.stop();
             broker.waitUntilStopped();

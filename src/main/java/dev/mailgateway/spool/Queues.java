@@ -14,4 +14,6 @@ public final class Queues {
     public static final String SPOOL = "mail.spool";
     public static final String RELAY = "mail.relay";
     public static final String ARCHIVE = "mail.archive";
+    /** Mail an operator put on hold: nobody consumes it until it is released back to mail.relay. */
+    public static final String HOLD = "mail.hold";
 }

@@ -20,7 +20,11 @@ public final class Spool {
     private Spool() {
     }
 
-    public static JmsPoolConnectionFactory install(CamelContext context, SpoolSettings settings) throws Exception {
+    public static JmsPoolConnectionFactory install(CamelContext context, SpoolSettings configured) throws Exception {
+        SpoolSettings settings = configured;
+        if (settings.embedded() && (settings.password() == null || settings.password().isBlank())) {
+            settings = settings.withCredentials("gateway", AdminAccess.newPassword());
+        }
         if (settings.embedded()) {
             context.addService(new EmbeddedBroker(settings), true, true);
         } else {

@@ -20,6 +20,8 @@ public final class SpoolEnvelope implements Processor {
     public static final String QUEUED_AT = "SpoolQueuedAt";
     /** Delivery attempts made so far. Integer. */
     public static final String ATTEMPTS = "SpoolAttempts";
+    /** Why the last attempt deferred the message, for the queue listing. String. */
+    public static final String LAST_ERROR = "SpoolLastError";
     /** When a deferred message is due again, epoch milliseconds. Long. */
     public static final String NEXT_ATTEMPT_AT = "SpoolNextAttemptAt";
 

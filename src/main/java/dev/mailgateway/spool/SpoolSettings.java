@@ -13,9 +13,17 @@ import java.time.Duration;
  * @param sendTimeout     how long a send may wait for the broker before it fails (and the client hears 451)
  * @param memoryLimit     the embedded broker's memory for messages; beyond it they wait on disk
  * @param maxConnections  pooled connections (concurrent senders and consumers each want their own)
+ * @param username        broker user (the embedded broker's is made up at start when none is configured)
+ * @param password        its password
  */
 public record SpoolSettings(String brokerUrl, Path dataDirectory, String embeddedListen, boolean archive,
-        Duration sendTimeout, long memoryLimit, int maxConnections) {
+        Duration sendTimeout, long memoryLimit, int maxConnections, String username, String password) {
+
+    /** The same settings with these broker credentials. */
+    public SpoolSettings withCredentials(String user, String secret) {
+        return new SpoolSettings(brokerUrl, dataDirectory, embeddedListen, archive, sendTimeout, memoryLimit,
+                maxConnections, user, secret);
+    }
 
     public boolean embedded() {
         return brokerUrl == null || brokerUrl.isBlank();

@@ -19,7 +19,9 @@ public final class LogLines implements AutoCloseable {
     }
 
     public List<String> lines() {
-        return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        synchronized (appender) { // AppenderBase.doAppend appends under this lock
+            return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
     }
 
     public boolean contains(String text) {

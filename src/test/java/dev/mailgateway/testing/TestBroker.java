@@ -35,7 +35,7 @@ public final class TestBroker implements AutoCloseable {
 
     public void start() throws Exception {
         SpoolSettings settings = new SpoolSettings("", directory, "tcp://127.0.0.1:" + port, false,
-                Duration.ofSeconds(10), 32L * 1024 * 1024, 16);
+                Duration.ofSeconds(10), 32L * 1024 * 1024, 16, "", "");
         broker = EmbeddedBroker.configure(new BrokerService(), settings, "test-broker-" + port);
         broker.start();
         broker.waitUntilStarted();

@@ -1,0 +1,191 @@
+package dev.mailgateway.spool;
+
+import dev.mailgateway.smtpd.SmtpdConstants;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.Destination;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import org.apache.activemq.ScheduledMessage;
+
+/**
+ * The operator's queue operations, as Postfix's mailq and postsuper: list the mail waiting (deferred in the
+ * broker's scheduler, held, or on mail.relay for delivery now), retry deferred mail now, delete, hold, release.
+ * Every change copies before it removes: a crash in between leaves a duplicate, never a loss.
+ */
+public final class QueueAdmin implements AutoCloseable {
+
+    /** One message waiting. */
+    public record Entry(String queueId, String state, String sender, List<String> recipients, int attempts,
+            long queuedAt, long nextAttemptAt, String lastError, long size) {
+    }
+
+    private static final long BROWSE_QUIET_MILLIS = 1000;
+    private final Connection connection;
+    private final Session session;
+
+    public QueueAdmin(ConnectionFactory factory) throws JMSException {
+        connection = factory.createConnection();
+        connection.start();
+        session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+    }
+
+    public List<Entry> list() throws JMSException {
+        List<Entry> entries = new ArrayList<>();
+        for (Message message : scheduled()) {
+            entries.add(entry(message, "deferred"));
+        }
+        entries.addAll(browse(Queues.HOLD, "hold"));
+        entries.addAll(browse(Queues.RELAY, "active"));
+        return entries;
+    }
+
+    /** Deferred mail goes to delivery now. @return how many messages */
+    public int retry(String queueId) throws JMSException {
+        int done = 0;
+        for (Message message : scheduled()) {
+            if (queueId.equals(message.getStringProperty(SmtpdConstants.QUEUE_ID))) {
+                copy(message, Queues.RELAY);
+                removeJob(message);
+                done++;
+            }
+        }
+        return done;
+    }
+
+    /** Puts deferred or waiting mail on hold: it stays until released. */
+    public int hold(String queueId) throws JMSException {
+        int done = 0;
+        for (Message message : scheduled()) {
+            if (queueId.equals(message.getStringProperty(SmtpdConstants.QUEUE_ID))) {
+                copy(message, Queues.HOLD);
+                removeJob(message);
+                done++;
+            }
+        }
+        return done + move(Queues.RELAY, Queues.HOLD, queueId);
+    }
+
+    /** Sends held mail to delivery now. */
+    public int release(String queueId) throws JMSException {
+        return move(Queues.HOLD, Queues.RELAY, queueId);
+    }
+
+    /** Removes the mail for good (deferred, held, or waiting for delivery). */
+    public int delete(String queueId) throws JMSException {
+        int done = 0;
+        for (Message message : scheduled()) {
+            if (queueId.equals(message.getStringProperty(SmtpdConstants.QUEUE_ID))) {
+                removeJob(message);
+                done++;
+            }
+        }
+        return done + move(Queues.HOLD, null, queueId) + move(Queues.RELAY, null, queueId);
+    }
+
+    /** The messages in the broker's scheduler (deferred mail), as the scheduler's BROWSE hands them over. */
+    private List<Message> scheduled() throws JMSException {
+        Destination replies = session.createTemporaryQueue();
+        List<Message> messages = new ArrayList<>();
+        try (MessageConsumer consumer = session.createConsumer(replies);
+                MessageProducer producer = session.createProducer(
+                        session.createTopic(ScheduledMessage.AMQ_SCHEDULER_MANAGEMENT_DESTINATION))) {
+            Message request = session.createMessage();
+            request.setStringProperty(ScheduledMessage.AMQ_SCHEDULER_ACTION, ScheduledMessage.AMQ_SCHEDULER_ACTION_BROWSE);
+            request.setJMSReplyTo(replies);
+            producer.send(request);
+            // the scheduler sends one reply per job and no end marker: a quiet second means all are in
+            for (Message m = consumer.receive(BROWSE_QUIET_MILLIS * 3); m != null; m = consumer.receive(BROWSE_QUIET_MILLIS)) {
+                if (m.getStringProperty(SmtpdConstants.QUEUE_ID) != null) {
+                    messages.add(m);
+                }
+            }
+        }
+        return messages;
+    }
+
+    private void removeJob(Message scheduled) throws JMSException {
+        try (MessageProducer producer = session.createProducer(
+                session.createTopic(ScheduledMessage.AMQ_SCHEDULER_MANAGEMENT_DESTINATION))) {
+            Message request = session.createMessage();
+            request.setStringProperty(ScheduledMessage.AMQ_SCHEDULER_ACTION, ScheduledMessage.AMQ_SCHEDULER_ACTION_REMOVE);
+            request.setStringProperty(ScheduledMessage.AMQ_SCHEDULED_ID,
+                    scheduled.getStringProperty(ScheduledMessage.AMQ_SCHEDULED_ID));
+            producer.send(request);
+        }
+    }
+
+    /** A copy for delivery now: the same bytes and envelope, no scheduling. */
+    private void copy(Message original, String queue) throws JMSException {
+        BytesMessage source = (BytesMessage) original;
+        source.reset();
+        byte[] content = new byte[(int) source.getBodyLength()];
+        source.readBytes(content);
+        BytesMessage copy = session.createBytesMessage();
+        copy.writeBytes(content);
+        for (String name : Collections.list((Enumeration<String>) original.getPropertyNames())) {
+            if (!name.startsWith("AMQ_SCHEDULED") && !name.equals("scheduledJobId")) {
+                copy.setObjectProperty(name, original.getObjectProperty(name));
+            }
+        }
+        try (MessageProducer producer = session.createProducer(session.createQueue(queue))) {
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            producer.send(copy);
+        }
+    }
+
+    /** Takes the queue id's messages off one queue and (unless {@code to} is null) puts them on another. */
+    private int move(String from, String to, String queueId) throws JMSException {
+        int moved = 0;
+        try (Session transacted = connection.createSession(true, Session.SESSION_TRANSACTED);
+                MessageConsumer consumer = transacted.createConsumer(transacted.createQueue(from),
+                        SmtpdConstants.QUEUE_ID + " = '" + queueId.replace("'", "''") + "'")) {
+            for (Message m = consumer.receive(500); m != null; m = consumer.receive(500)) {
+                if (to != null) {
+                    try (MessageProducer producer = transacted.createProducer(transacted.createQueue(to))) {
+                        producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                        producer.send(m);
+                    }
+                }
+                transacted.commit();
+                moved++;
+            }
+        }
+        return moved;
+    }
+
+    private List<Entry> browse(String queue, String state) throws JMSException {
+        List<Entry> entries = new ArrayList<>();
+        try (QueueBrowser browser = session.createBrowser(session.createQueue(queue))) {
+            for (Message m : Collections.list((Enumeration<Message>) browser.getEnumeration())) {
+                entries.add(entry(m, state));
+            }
+        }
+        return entries;
+    }
+
+    private static Entry entry(Message m, String state) throws JMSException {
+        long size = m instanceof BytesMessage bytes ? bytes.getBodyLength() : 0;
+        return new Entry(m.getStringProperty(SmtpdConstants.QUEUE_ID), state,
+                m.getStringProperty(SmtpdConstants.SENDER), SpoolEnvelope.split(m.getStringProperty(SpoolEnvelope.RECIPIENTS)),
+                m.propertyExists(SpoolEnvelope.ATTEMPTS) ? m.getIntProperty(SpoolEnvelope.ATTEMPTS) : 0,
+                m.propertyExists(SpoolEnvelope.QUEUED_AT) ? m.getLongProperty(SpoolEnvelope.QUEUED_AT) : 0,
+                m.propertyExists(SpoolEnvelope.NEXT_ATTEMPT_AT) ? m.getLongProperty(SpoolEnvelope.NEXT_ATTEMPT_AT) : 0,
+                m.getStringProperty(SpoolEnvelope.LAST_ERROR), size);
+    }
+
+    @Override
+    public void close() throws JMSException {
+        connection.close();
+    }
+}
