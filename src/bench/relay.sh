@@ -3,13 +3,19 @@
 # relay) -> smtp-sink as the next hop (transport map). Prints the acceptance rate (250s per second) and the
 # end-to-end rate (until the relay has sent every message), like ../shared/tools/postfix-anchor.sh does for
 # Postfix on the same machine; with --postfix it runs that anchor too, for a side-by-side figure.
+# With --mx the gateway finds the sink as dest.test's MX host through a dnsmasq on loopback (no transport
+# map), so every message takes the MX path (dnsjava, its cache, candidate order) as in production; the
+# zone is served authoritatively (SOA on negative answers, 300 s TTL), as real zones are: dnsmasq's plain
+# local records have TTL 0 and NODATA without SOA, which nothing caches.
 #
-#   src/bench/relay.sh [messages=10000] [sessions=20] [size=4096] [--postfix]
+#   src/bench/relay.sh [messages=10000] [sessions=20] [size=4096] [--mx] [--postfix]
 set -euo pipefail
-N=${1:-10000} S=${2:-20} L=${3:-4096} ANCHOR=${4:-}
+ARGS=() ANCHOR= MX=
+for a in "$@"; do case $a in --postfix) ANCHOR=1 ;; --mx) MX=1 ;; *) ARGS+=("$a") ;; esac; done
+N=${ARGS[0]:-10000} S=${ARGS[1]:-20} L=${ARGS[2]:-4096}
 cd "$(dirname "$0")/../.."
-if [ ! -x /usr/sbin/smtp-source ]; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix >/dev/null
+if [ ! -x /usr/sbin/smtp-source ] || { [ -n "$MX" ] && [ ! -x /usr/sbin/dnsmasq ]; }; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix dnsmasq-base >/dev/null
 fi
 [ -f target/mail-gateway.jar ] || mvn -B -q package -DskipTests
 
@@ -18,11 +24,23 @@ wait_port() { for _ in $(seq 1 120); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev
 GW_PORT=$(free_port) SINK_PORT=$(free_port) DATA=$(mktemp -d) LOG=target/bench-relay.log
 /usr/sbin/smtp-sink -u nobody -c 127.0.0.1:"$SINK_PORT" 1000 >/dev/null 2>&1 &
 SINK=$!
-GATEWAY_SMTP_PORT=$GW_PORT GATEWAY_DATA_DIR=$DATA GATEWAY_TRANSPORT_MAP="dest.test=127.0.0.1:$SINK_PORT" \
+DNS=
+if [ -n "$MX" ]; then
+  DNS_PORT=$(free_port)
+  /usr/sbin/dnsmasq --keep-in-foreground --port="$DNS_PORT" --listen-address=127.0.0.1 --bind-interfaces \
+    --no-resolv --no-hosts --user=nobody \
+    --auth-server=ns.dest.test,lo --auth-zone=dest.test --auth-ttl=300 \
+    --mx-host=dest.test,mx.dest.test,10 --host-record=mx.dest.test,127.0.0.1 &
+  DNS=$!
+  export GATEWAY_DNS_SERVER=127.0.0.1:$DNS_PORT GATEWAY_RELAY_MX_PORT=$SINK_PORT GATEWAY_TRANSPORT_MAP=
+else
+  export GATEWAY_TRANSPORT_MAP="dest.test=127.0.0.1:$SINK_PORT"
+fi
+GATEWAY_SMTP_PORT=$GW_PORT GATEWAY_DATA_DIR=$DATA \
 GATEWAY_SUBMISSION_ENABLED=false GATEWAY_SUBMISSIONS_ENABLED=false GATEWAY_RELAY_TLS=none \
   java -Xmx1g -jar target/mail-gateway.jar > "$LOG" 2>&1 &
 GW=$!
-trap 'kill $GW $SINK 2>/dev/null; wait $GW 2>/dev/null; rm -rf "$DATA"' EXIT
+trap 'kill $GW $SINK $DNS 2>/dev/null; wait $GW 2>/dev/null; rm -rf "$DATA"' EXIT
 wait_port "$GW_PORT"; wait_port "$SINK_PORT"
 
 sent() { grep -c "status=sent" "$LOG" || true; }
@@ -32,8 +50,8 @@ source_run() { /usr/sbin/smtp-source -s "$S" -m "$1" -l "$L" -f bench@src.test -
 source_run 2000; wait_sent 2000 # warm-up
 base=$(sent)
 t0=$(date +%s.%N); source_run "$N"; t1=$(date +%s.%N); wait_sent $((base + N)); t2=$(date +%s.%N)
-python3 -c "import sys; n=int(sys.argv[1]); a,b,c=map(float,sys.argv[2:5]); print(f'gateway: accept {n/(b-a):.0f} msg/s, end-to-end {n/(c-a):.0f} msg/s (N={n} s=$S l=$L)')" "$N" "$t0" "$t1" "$t2"
-if [ "$ANCHOR" = "--postfix" ]; then
-  kill $GW $SINK 2>/dev/null; wait $GW 2>/dev/null || true
+python3 -c "import sys; n=int(sys.argv[1]); a,b,c=map(float,sys.argv[2:5]); print(f'gateway{\" (MX via DNS)\" if \"$MX\" else \"\"}: accept {n/(b-a):.0f} msg/s, end-to-end {n/(c-a):.0f} msg/s (N={n} s=$S l=$L)')" "$N" "$t0" "$t1" "$t2"
+if [ -n "$ANCHOR" ]; then
+  kill $GW $SINK $DNS 2>/dev/null; wait $GW 2>/dev/null || true
   ../shared/tools/postfix-anchor.sh "$N" "$S" "$L" | tail -1
 fi
