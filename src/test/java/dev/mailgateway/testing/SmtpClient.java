@@ -2,6 +2,7 @@ package dev.mailgateway.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailgateway.relay.RelaySettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +39,7 @@ public final class SmtpClient implements AutoCloseable {
     /** Connects with TLS from the first byte (port 465 style) and reads the greeting. */
     public static SmtpClient connectImplicitTls(int port) throws IOException {
         SmtpClient client = new SmtpClient(port);
-        client.handshake(TrustAll.context().getDefaultSSLParameters().getProtocols());
+        client.handshake(RelaySettings.unverifiedTls().getDefaultSSLParameters().getProtocols());
         client.expect("220 ");
         return client;
     }
@@ -49,7 +50,7 @@ public final class SmtpClient implements AutoCloseable {
     }
 
     public SmtpClient handshake(String... protocols) throws IOException {
-        SSLSocket tls = (SSLSocket) TrustAll.context().getSocketFactory()
+        SSLSocket tls = (SSLSocket) RelaySettings.unverifiedTls().getSocketFactory()
                 .createSocket(socket, "127.0.0.1", socket.getPort(), true);
         tls.setEnabledProtocols(protocols);
         tls.setSoTimeout(TIMEOUT_MILLIS);
