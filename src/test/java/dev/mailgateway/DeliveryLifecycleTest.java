@@ -113,6 +113,24 @@ class DeliveryLifecycleTest {
     }
 
     @Test
+    void bounceOfEightBitMailIsDeclaredEightBit() throws Exception {
+        try (Sink senders = Sink.start(""); Sink dest = Sink.start("");
+                TestGateway gateway = TestGateway.start(dir, config("src.test=" + senders.address() + ",dest.test="
+                        + dest.address()));
+                SmtpClient client = SmtpClient.ehlo(gateway.port())) {
+            client.command("MAIL FROM:<alice@src.test> BODY=8BITMIME", "250 ");
+            client.command("RCPT TO:<perm@dest.test>", "250 ");
+            client.command("DATA", "354 ");
+            client.sendRaw("Subject: =?utf-8?q?caf=C3=A9?=\r\nX-Note: caf\u00e9\r\n\r\ncaf\u00e9\r\n.\r\n".getBytes(StandardCharsets.UTF_8));
+            client.expect("250 ");
+            await().atMost(Duration.ofSeconds(60)).until(() -> senders.received().size() == 1);
+            Sink.Received bounce = senders.received().get(0);
+            assertThat(bounce.bodyType()).as("the report quotes 8-bit header text").isEqualTo("8BITMIME");
+            assertThat(Bounce.parse(bounce.content()).headers()).contains("X-Note: caf\u00e9");
+        }
+    }
+
+    @Test
     void mailThatCannotBeDeliveredInTimeExpiresWithAReport() throws Exception {
         try (Sink senders = Sink.start(""); Sink dest = Sink.start("");
                 TestGateway gateway = TestGateway.start(dir, config("src.test=" + senders.address() + ",dest.test="

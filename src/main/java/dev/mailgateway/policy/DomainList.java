@@ -1,8 +1,7 @@
 package dev.mailgateway.policy;
 
+import dev.mailgateway.mail.DomainMap;
 import dev.mailgateway.mail.DomainNames;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * A list of mail domains, as Postfix's relay_domains: {@code example.com} matches that domain only,
@@ -10,45 +9,28 @@ import java.util.Set;
  */
 public final class DomainList {
 
-    private final Set<String> exact;
-    private final Set<String> parents;
+    private final DomainMap<Boolean> domains;
     private final String text;
 
-    private DomainList(Set<String> exact, Set<String> parents, String text) {
-        this.exact = exact;
-        this.parents = parents;
+    private DomainList(DomainMap<Boolean> domains, String text) {
+        this.domains = domains;
         this.text = text;
     }
 
     /** Parses a comma- or space-separated list; an empty text gives an empty list. */
     public static DomainList parse(String text) {
-        Set<String> exact = new HashSet<>();
-        Set<String> parents = new HashSet<>();
+        DomainMap<Boolean> domains = new DomainMap<>();
         if (text != null) {
             for (String entry : text.split("[,\\s]+")) {
-                if (entry.startsWith(".") && entry.length() > 1) {
-                    parents.add(DomainNames.key(entry.substring(1)));
-                } else if (!entry.isEmpty()) {
-                    exact.add(DomainNames.key(entry));
-                }
+                domains.put(entry, Boolean.TRUE);
             }
         }
-        return new DomainList(Set.copyOf(exact), Set.copyOf(parents), text == null ? "" : text.trim());
+        return new DomainList(domains, text == null ? "" : text.trim());
     }
 
     /** @param domain a domain key ({@link DomainNames#key}) */
     public boolean contains(String domain) {
-        if (exact.contains(domain)) {
-            return true;
-        }
-        if (!parents.isEmpty()) {
-            for (int dot = domain.indexOf('.'); dot >= 0; dot = domain.indexOf('.', dot + 1)) {
-                if (parents.contains(domain.substring(dot + 1))) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return domains.get(domain).isPresent();
     }
 
     @Override

@@ -2,7 +2,9 @@ package dev.mailgateway.relay;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -11,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Connections to next hops, kept between messages: at most {@code maxConnections} per next hop in use at once
  * (a delivery waits for a place), idle ones reused while fresh. A reused connection may turn out dead; the
- * delivery then tries once more on a new one.
+ * delivery then tries once more on a new one. Connections are said goodbye to (QUIT, a round trip) outside the
+ * pool's locks, so one slow server never holds up the others' deliveries.
  */
 final class ConnectionPool {
 
@@ -26,6 +29,7 @@ final class ConnectionPool {
 
     private final RelaySettings settings;
     private final Map<NextHop, Destination> destinations = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     ConnectionPool(RelaySettings settings) {
         this.settings = settings;
@@ -48,15 +52,22 @@ final class ConnectionPool {
     OutboundConnection idle(NextHop hop) {
         Destination destination = destination(hop);
         long limit = settings.idleTimeout().toNanos();
-        synchronized (destination) {
-            for (OutboundConnection c = destination.idle.pollFirst(); c != null; c = destination.idle.pollFirst()) {
-                if (c.idleNanos() < limit) {
-                    return c;
-                }
+        while (true) {
+            OutboundConnection c;
+            synchronized (destination) {
+                c = destination.idle.pollFirst();
+            }
+            if (c == null) {
+                return null;
+            }
+            if (c.stale()) {
+                c.close();
+            } else if (c.idleNanos() < limit) {
+                return c;
+            } else {
                 c.quitQuietly();
             }
         }
-        return null;
     }
 
     OutboundConnection open(NextHop hop) throws RelayException {
@@ -67,7 +78,7 @@ final class ConnectionPool {
     void release(NextHop hop, OutboundConnection connection, boolean reusable) {
         Destination destination = destination(hop);
         if (connection != null) {
-            if (reusable && connection.transactions() < settings.maxReuse()) {
+            if (reusable && connection.transactions() < settings.maxReuse() && !closed) {
                 connection.idle();
                 synchronized (destination) {
                     destination.idle.addFirst(connection);
@@ -85,18 +96,20 @@ final class ConnectionPool {
         return destinations.computeIfAbsent(hop, h -> new Destination(settings.maxConnections()));
     }
 
-    /** Closes idle connections older than the idle timeout (or all of them, on stop). */
+    /** Closes idle connections older than the idle timeout. */
     void closeIdle(Duration olderThan) {
+        List<OutboundConnection> old = new ArrayList<>();
         for (Destination destination : destinations.values()) {
             synchronized (destination) {
-                destination.idle.removeIf(c -> {
-                    if (c.idleNanos() >= olderThan.toNanos()) {
-                        c.quitQuietly();
-                        return true;
-                    }
-                    return false;
-                });
+                destination.idle.removeIf(c -> c.idleNanos() >= olderThan.toNanos() && old.add(c));
             }
         }
+        old.forEach(OutboundConnection::quitQuietly);
+    }
+
+    /** On stop: every idle connection closed, and those still in use closed when their delivery ends. */
+    void close() {
+        closed = true;
+        closeIdle(Duration.ZERO);
     }
 }

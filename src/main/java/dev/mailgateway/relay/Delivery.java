@@ -56,7 +56,7 @@ final class Delivery {
                 }
                 try {
                     send(connection, hop, message, pending, outcomes);
-                    reusable = true;
+                    reusable = connection.reusable();
                     break;
                 } catch (IOException e) {
                     boolean answered = connection.answeredSinceIdle();
@@ -127,7 +127,8 @@ final class Delivery {
                 RemoteReply rcpt = replies.get(i + 1);
                 if (rcpt.isPositive()) {
                     accepted.add(batch.get(i));
-                } else if (rcpt.code() == 452) {
+                } else if (rcpt.code() == 452 || rcpt.code() == 552) {
+                    // too many recipients; RFC 5321 §4.5.3.1.10 asks that an old server's 552 be taken as 452
                     later.add(batch.get(i));
                 } else {
                     outcomes.add(RecipientOutcome.of(batch.get(i), hop, rcpt));
@@ -139,9 +140,15 @@ final class Delivery {
             RemoteReply done = connection.data(accepted.isEmpty() ? new byte[0] : message.content());
             outcomes.addAll(all(accepted, hop, done)); // the end of data ends the transaction, whatever the reply
             connection.transactionDone();
-        } else {
+        } else if (data.code() >= 400) {
             outcomes.addAll(all(accepted, hop, data));
             connection.command("RSET");
+        } else {
+            // DATA answered with anything but 354 and not refused: the dialogue is out of step. The message was
+            // not sent, so nothing may count as delivered; the connection cannot be trusted any more
+            outcomes.addAll(all(accepted, hop, OutboundConnection.local(451, "4.5.0",
+                    "protocol error: " + hop + " answered DATA with " + data)));
+            throw new IOException("protocol error: DATA answered with " + data);
         }
         return later;
     }

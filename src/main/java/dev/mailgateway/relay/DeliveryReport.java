@@ -1,5 +1,6 @@
 package dev.mailgateway.relay;
 
+import dev.mailgateway.mail.LocalHost;
 import dev.mailgateway.mail.MailAddress;
 import dev.mailgateway.mail.QueueId;
 import dev.mailgateway.smtpd.SmtpdConstants;
@@ -8,8 +9,6 @@ import dev.mailgateway.spool.SpoolEnvelope;
 import dev.mailgateway.spool.SpoolSender;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -103,7 +102,7 @@ public class DeliveryReport implements Processor {
                 bounced.add(new DeliveryStatusNotification.Entry(outcome.recipient(), "failed", outcome.reply(),
                         outcome.nextHop()));
             } else if (outcome.status() == RecipientOutcome.Status.DEFERRED && expired) {
-                RemoteReply reason = new RemoteReply(outcome.reply().code() >= 500 ? 550 : 450, "4.4.7",
+                RemoteReply reason = new RemoteReply(450, "4.4.7",
                         "delivery time expired (" + print(maxAge) + "); last problem: " + outcome.reply());
                 bounced.add(new DeliveryStatusNotification.Entry(outcome.recipient(), "failed", reason,
                         outcome.nextHop()));
@@ -137,12 +136,20 @@ public class DeliveryReport implements Processor {
         }
         String dsnId = QueueId.next();
         byte[] content = exchange.getMessage().getBody(byte[].class);
-        byte[] dsn = DeliveryStatusNotification.build(hostname(), dsnId, queueId, arrival, sender, entries, content,
+        byte[] dsn = DeliveryStatusNotification.build(LocalHost.name(hostname), dsnId, queueId, arrival, sender, entries, content,
                 delayed);
         Map<String, Object> properties = new HashMap<>();
         properties.put(SmtpdConstants.QUEUE_ID, dsnId);
         properties.put(SmtpdConstants.SENDER, "");
-        properties.put(SmtpdConstants.SMTPUTF8, sender.isUtf8());
+        // the report carries the original's header section and the recipients: it needs what the original needed
+        // (the relay then asks the next hop for SMTPUTF8 only when the report really has UTF-8 in its envelope or
+        // headers), and 8BITMIME whenever an 8-bit byte is in it
+        boolean utf8 = sender.isUtf8() || entries.stream().anyMatch(e -> e.recipient().isUtf8())
+                || Boolean.TRUE.equals(exchange.getMessage().getHeader(SmtpdConstants.SMTPUTF8, Boolean.class));
+        properties.put(SmtpdConstants.SMTPUTF8, utf8);
+        if (hasEightBit(dsn)) {
+            properties.put(SmtpdConstants.BODY_TYPE, "8BITMIME");
+        }
         properties.put(SpoolEnvelope.RECIPIENTS, sender.toString());
         properties.put(SpoolEnvelope.QUEUED_AT, System.currentTimeMillis());
         properties.put(SpoolEnvelope.ATTEMPTS, 0);
@@ -169,15 +176,13 @@ public class DeliveryReport implements Processor {
         spool.send(Queues.RELAY, exchange.getMessage().getBody(byte[].class), properties, delay);
     }
 
-    private String hostname() {
-        if (hostname != null && !hostname.isBlank()) {
-            return hostname.strip();
+    private static boolean hasEightBit(byte[] content) {
+        for (byte b : content) {
+            if (b < 0) {
+                return true;
+            }
         }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
+        return false;
     }
 
     static String print(Duration duration) {

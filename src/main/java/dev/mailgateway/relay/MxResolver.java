@@ -1,5 +1,6 @@
 package dev.mailgateway.relay;
 
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -24,8 +25,10 @@ import org.xbill.DNS.Type;
 /**
  * Where a domain's mail goes, from DNS (RFC 5321 §5.1): its MX hosts by preference, equal preferences shuffled,
  * each with its addresses (A, then AAAA); no MX means the domain itself (implicit MX); a Null MX (RFC 7505) or a
- * domain that does not exist is a permanent failure, a DNS failure a temporary one. Answers are cached for their
- * TTL (dnsjava's cache). Blocking: called on relay threads.
+ * domain that does not exist is a permanent failure, a DNS failure a temporary one; mail hosts that have no
+ * address at all are a permanent failure too (Postfix: 5.4.4). An address literal ({@code [192.0.2.1]},
+ * {@code [IPv6:2001:db8::1]}) is its own mail host, without DNS. Answers are cached for their TTL (dnsjava's
+ * cache). Blocking: called on relay threads.
  */
 public final class MxResolver {
 
@@ -59,7 +62,15 @@ public final class MxResolver {
     }
 
     public Answer resolve(String domain) {
-        Lookup mx = lookup(domain, Type.MX);
+        if (domain.startsWith("[") && domain.endsWith("]")) {
+            return literal(domain);
+        }
+        Lookup mx;
+        try {
+            mx = lookup(domain, Type.MX);
+        } catch (TextParseException e) { // not a name DNS can carry (too long, say): it names no mail host
+            return Answer.failed(550, "5.1.2", "bad domain name " + domain + ": " + e.getMessage());
+        }
         org.xbill.DNS.Record[] records = mx.run();
         switch (mx.getResult()) {
             case Lookup.SUCCESSFUL -> {
@@ -101,6 +112,21 @@ public final class MxResolver {
         return addressesOf(ordered);
     }
 
+    /** {@code [192.0.2.1]} or {@code [IPv6:2001:db8::1]} (RFC 5321 §4.1.3): that address, port as for MX hosts. */
+    private static Answer literal(String domain) {
+        String text = domain.substring(1, domain.length() - 1);
+        if (text.regionMatches(true, 0, "IPv6:", 0, 5)) {
+            text = text.substring(5);
+            if (!NetUtil.isValidIpV6Address(text)) {
+                return Answer.failed(550, "5.1.2", "bad address literal " + domain);
+            }
+        } else if (!NetUtil.isValidIpV4Address(text)) {
+            return Answer.failed(550, "5.1.2", "bad address literal " + domain);
+        }
+        InetAddress address = NetUtil.createInetAddressFromIpAddressString(text);
+        return new Answer(List.of(new MxHost(domain, 0, List.of(address))), null);
+    }
+
     /** Each host with its addresses; hosts without any are left out, a DNS failure on the way remembered. */
     private Answer addressesOf(List<MxHost> hosts) {
         List<MxHost> resolved = new ArrayList<>();
@@ -108,7 +134,12 @@ public final class MxResolver {
         for (MxHost host : hosts) {
             List<InetAddress> addresses = new ArrayList<>();
             for (int type : new int[] {Type.A, Type.AAAA}) {
-                Lookup lookup = lookup(host.name(), type);
+                Lookup lookup;
+                try {
+                    lookup = lookup(host.name(), type);
+                } catch (TextParseException e) {
+                    continue; // a name we could not ask for has no address we could use
+                }
                 org.xbill.DNS.Record[] records = lookup.run();
                 if (lookup.getResult() == Lookup.SUCCESSFUL) {
                     for (org.xbill.DNS.Record record : records) {
@@ -126,20 +157,21 @@ public final class MxResolver {
             return new Answer(List.copyOf(resolved), null);
         }
         String names = String.join(", ", hosts.stream().map(MxHost::name).toList());
-        return Answer.failed(451, "4.4.3", "no address for the mail hosts (" + names + ")"
-                + (temporary == null ? "" : "; name service error for " + temporary));
+        if (temporary != null) {
+            return Answer.failed(451, "4.4.3", "no address for the mail hosts (" + names
+                    + "); name service error for " + temporary + ", try again");
+        }
+        // DNS answered, and there is no address: as Postfix, a permanent failure, not five days of retries
+        return Answer.failed(550, "5.4.4", "Host or domain name not found. Name service error for name=" + names
+                + " type=A: Host not found");
     }
 
-    private Lookup lookup(String name, int type) {
-        try {
-            Lookup lookup = new Lookup(Name.fromString(name.endsWith(".") ? name : name + "."), type);
-            lookup.setResolver(resolver);
-            lookup.setCache(cache);
-            lookup.setSearchPath((Name[]) null);
-            lookup.setHostsFileParser(null); // DNS only: /etc/hosts says nothing of mail routing
-            return lookup;
-        } catch (TextParseException e) {
-            throw new IllegalArgumentException("not a domain name: " + name, e);
-        }
+    private Lookup lookup(String name, int type) throws TextParseException {
+        Lookup lookup = new Lookup(Name.fromString(name.endsWith(".") ? name : name + "."), type);
+        lookup.setResolver(resolver);
+        lookup.setCache(cache);
+        lookup.setSearchPath((Name[]) null);
+        lookup.setHostsFileParser(null); // DNS only: /etc/hosts says nothing of mail routing
+        return lookup;
     }
 }

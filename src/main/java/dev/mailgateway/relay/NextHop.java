@@ -34,6 +34,10 @@ public record NextHop(String name, String host, int port, TlsPolicy tls, String 
         return new NextHop(name, address.getHostAddress(), port, tls, null, null);
     }
 
+    public NextHop withTls(TlsPolicy policy) {
+        return policy == tls ? this : new NextHop(name, host, port, policy, username, password);
+    }
+
     public NextHop withCredentials(String user, String secret) {
         return new NextHop(name, host, port, tls, user, secret);
     }

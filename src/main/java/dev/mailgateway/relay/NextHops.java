@@ -1,8 +1,8 @@
 package dev.mailgateway.relay;
 
+import dev.mailgateway.mail.DomainMap;
 import dev.mailgateway.mail.DomainNames;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -11,43 +11,37 @@ import java.util.Optional;
  */
 public final class NextHops {
 
-    private final Map<String, NextHop> transportMap;
-    private final Map<String, NextHop> transportMapParents;
+    private final DomainMap<NextHop> transportMap;
     private final NextHop smarthost;
-    private final Map<String, TlsPolicy> tlsPolicies;
+    private final DomainMap<TlsPolicy> tlsPolicies;
     private final TlsPolicy tlsDefault;
 
-    private NextHops(Map<String, NextHop> transportMap, Map<String, NextHop> transportMapParents,
-            NextHop smarthost, Map<String, TlsPolicy> tlsPolicies, TlsPolicy tlsDefault) {
+    private NextHops(DomainMap<NextHop> transportMap, NextHop smarthost, DomainMap<TlsPolicy> tlsPolicies,
+            TlsPolicy tlsDefault) {
         this.transportMap = transportMap;
-        this.transportMapParents = transportMapParents;
         this.smarthost = smarthost;
         this.tlsPolicies = tlsPolicies;
         this.tlsDefault = tlsDefault;
     }
 
     /**
-     * @param transportMap comma-separated {@code domain=host:port} (IPv6 as {@code [addr]:port})
+     * @param transportMap comma-separated {@code domain=host:port} (IPv6 as {@code [addr]:port}); {@code .domain}
+     *                     for its subdomains
      * @param smarthost    {@code host:port}, blank for none
      * @param tlsDefault   TLS for next hops the policy map does not name
-     * @param tlsPolicies  comma-separated {@code domain=none|may|encrypt}
+     * @param tlsPolicies  comma-separated {@code domain=none|may|encrypt}, {@code .domain} for its subdomains
      */
     public static NextHops of(String transportMap, String smarthost, String smarthostUser, String smarthostPassword,
             TlsPolicy smarthostTls, TlsPolicy tlsDefault, String tlsPolicies) {
-        Map<String, TlsPolicy> policies = new HashMap<>();
+        DomainMap<TlsPolicy> policies = new DomainMap<>();
         for (String entry : entries(tlsPolicies)) {
             String[] kv = pair(entry);
-            policies.put(DomainNames.key(kv[0]), TlsPolicy.valueOf(kv[1].toUpperCase(java.util.Locale.ROOT)));
+            policies.put(kv[0], TlsPolicy.valueOf(kv[1].toUpperCase(Locale.ROOT)));
         }
-        Map<String, NextHop> exact = new HashMap<>();
-        Map<String, NextHop> parents = new HashMap<>();
+        DomainMap<NextHop> transport = new DomainMap<>();
         for (String entry : entries(transportMap)) {
             String[] kv = pair(entry);
-            String domain = DomainNames.key(kv[0]);
-            boolean parent = domain.startsWith(".");
-            String key = parent ? domain.substring(1) : domain;
-            NextHop hop = NextHop.parse(kv[1], 25, policies.getOrDefault(key, tlsDefault));
-            (parent ? parents : exact).put(key, hop);
+            transport.put(kv[0], NextHop.parse(kv[1], 25, tlsDefault));
         }
         NextHop relayhost = null;
         if (smarthost != null && !smarthost.isBlank()) {
@@ -56,26 +50,21 @@ public final class NextHops {
                 relayhost = relayhost.withCredentials(smarthostUser, smarthostPassword);
             }
         }
-        return new NextHops(Map.copyOf(exact), Map.copyOf(parents), relayhost, Map.copyOf(policies), tlsDefault);
+        return new NextHops(transport, relayhost, policies, tlsDefault);
     }
 
-    /** The TLS policy for a recipient domain: its own, or the default. */
+    /** The TLS policy for a recipient domain: its own (or its nearest parent's, for a {@code .domain} entry), or the default. */
     public TlsPolicy tlsFor(String domain) {
-        return tlsPolicies.getOrDefault(domain, tlsDefault);
+        return tlsPolicies.get(domain).orElse(tlsDefault);
     }
 
-    /** The next hop for a domain key ({@link DomainNames#key}); empty when nothing routes it. */
+    /**
+     * The next hop for a domain key ({@link DomainNames#key}); empty when nothing routes it. A transport map
+     * entry's next hop uses the recipient domain's TLS policy; the smarthost its own.
+     */
     public Optional<NextHop> forDomain(String domain) {
-        NextHop hop = transportMap.get(domain);
-        if (hop == null) {
-            for (int dot = domain.indexOf('.'); dot >= 0 && hop == null; dot = domain.indexOf('.', dot + 1)) {
-                hop = transportMapParents.get(domain.substring(dot + 1));
-            }
-        }
-        if (hop == null && smarthost != null) {
-            hop = smarthost;
-        }
-        return Optional.ofNullable(hop);
+        Optional<NextHop> mapped = transportMap.get(domain).map(hop -> hop.withTls(tlsFor(domain)));
+        return mapped.isPresent() ? mapped : Optional.ofNullable(smarthost);
     }
 
     private static String[] entries(String list) {

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One SMTP client connection to a next hop, blocking, used by one delivery at a time: greeting, EHLO (HELO when
  * EHLO is refused), STARTTLS as the next hop's policy says, AUTH PLAIN for a smarthost. Commands can be
- * pipelined when the server offers PIPELINING.
+ * pipelined when the server offers PIPELINING. Reads time out by the socket timeout; writes, which a socket
+ * timeout does not bound, by a watchdog that closes the socket when one stalls (a server that stops reading
+ * must not hold a delivery thread forever).
  */
 final class OutboundConnection implements Closeable {
 
@@ -38,6 +40,8 @@ final class OutboundConnection implements Closeable {
     private OutputStream out;
     private final Map<String, String> extensions = new HashMap<>();
     private String tls;
+    /** The server said 421: it is closing the session, whatever else it answers. */
+    private boolean closing;
     private int transactions;
     private long idleSince;
     /** Replies read since the connection was taken from the pool for this delivery. */
@@ -120,7 +124,8 @@ final class OutboundConnection implements Closeable {
 
     private void streams() throws IOException {
         in = new BufferedInputStream(socket.getInputStream(), 8192);
-        out = new BufferedOutputStream(socket.getOutputStream(), 65536);
+        out = new BufferedOutputStream(new WriteDeadline(socket.getOutputStream(), socket, settings.commandTimeout()),
+                65536);
     }
 
     private void greet(TlsPolicy policy) throws IOException, RelayException {
@@ -192,10 +197,6 @@ final class OutboundConnection implements Closeable {
         }
     }
 
-    String tls() {
-        return tls;
-    }
-
     RemoteReply command(String line) throws IOException {
         send(line);
         out.flush();
@@ -251,6 +252,23 @@ final class OutboundConnection implements Closeable {
         return repliesSinceIdle > 0;
     }
 
+    /** Whether the session may serve another transaction: the server has not said it is closing (421). */
+    boolean reusable() {
+        return !closing;
+    }
+
+    /**
+     * Whether a kept connection is known to be finished: closed, or the server said something unasked (a 421
+     * before it hung up, typically). Cheap: no round trip; a connection that passes may still be dead.
+     */
+    boolean stale() {
+        try {
+            return socket.isClosed() || in.available() > 0;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     long idleNanos() {
         return System.nanoTime() - idleSince;
     }
@@ -278,6 +296,7 @@ final class OutboundConnection implements Closeable {
         }
         lastLines = lines;
         repliesSinceIdle++;
+        closing |= code == 421;
         return RemoteReply.parse(code, String.join(" ", lines).strip());
     }
 

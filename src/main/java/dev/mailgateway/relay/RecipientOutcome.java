@@ -13,14 +13,15 @@ public record RecipientOutcome(MailAddress recipient, Status status, NextHop nex
     public enum Status {
         /** The next hop took it (2xx after the data). */
         DELIVERED,
-        /** Try again later: a 4xx, or the next hop could not be reached. */
+        /** Try again later: a 4xx, a reply out of protocol, or the next hop could not be reached. */
         DEFERRED,
         /** Will not be delivered: a 5xx. */
         FAILED
     }
 
     static RecipientOutcome of(MailAddress recipient, NextHop hop, RemoteReply reply) {
-        Status status = reply.isPositive() ? Status.DELIVERED : reply.isTransient() ? Status.DEFERRED : Status.FAILED;
+        // only a 5xx gives up: anything that is neither 2xx nor 5xx (a 3xx out of place, say) is tried again
+        Status status = reply.isPositive() ? Status.DELIVERED : reply.isPermanent() ? Status.FAILED : Status.DEFERRED;
         return new RecipientOutcome(recipient, status, hop, reply);
     }
 }

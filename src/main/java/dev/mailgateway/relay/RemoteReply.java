@@ -19,12 +19,14 @@ public record RemoteReply(int code, String status, String text) {
         return new RemoteReply(code, null, text);
     }
 
+    /** 2xx, positive completion (RFC 5321 §4.2.1): what the server did is done. */
     public boolean isPositive() {
-        return code >= 200 && code < 400;
+        return code >= 200 && code < 300;
     }
 
-    public boolean isTransient() {
-        return code >= 400 && code < 500;
+    /** 5xx: the server will not do it, now or later. */
+    public boolean isPermanent() {
+        return code >= 500;
     }
 
     /** The enhanced status code, or one that fits the code class when the server gave none. */

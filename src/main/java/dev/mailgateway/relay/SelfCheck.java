@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 
@@ -19,9 +20,14 @@ import org.apache.camel.Route;
  */
 final class SelfCheck {
 
+    /** How long the interface list is trusted: addresses change rarely, and listing them costs a system call each. */
+    private static final long INTERFACES_TTL_NANOS = 60_000_000_000L;
+
     private final String hostname;
     private final CamelContext context;
     private final int mxPort;
+    private volatile Set<InetAddress> interfaces;
+    private volatile long interfacesListedAt;
 
     SelfCheck(String hostname, CamelContext context, int mxPort) {
         this.hostname = hostname.toLowerCase(Locale.ROOT);
@@ -29,12 +35,10 @@ final class SelfCheck {
         this.mxPort = mxPort;
     }
 
-    boolean isMe(MxResolver.MxHost host) {
-        if (host.name().equals(hostname)) {
-            return true;
-        }
+    /** The MX hosts of one answer that are this gateway. */
+    Predicate<MxResolver.MxHost> among() {
         Set<InetAddress> mine = listeningAddresses();
-        return host.addresses().stream().anyMatch(mine::contains);
+        return host -> host.name().equals(hostname) || host.addresses().stream().anyMatch(mine::contains);
     }
 
     /** Addresses a listener of ours takes mail on at the MX port (all local ones for a wildcard bind). */
@@ -47,7 +51,7 @@ final class SelfCheck {
                     continue;
                 }
                 if (bound.getAddress().isAnyLocalAddress()) {
-                    addresses.addAll(localAddresses());
+                    addresses.addAll(interfaceAddresses());
                 } else {
                     addresses.add(bound.getAddress());
                 }
@@ -56,7 +60,18 @@ final class SelfCheck {
         return addresses;
     }
 
-    private static Set<InetAddress> localAddresses() {
+    private Set<InetAddress> interfaceAddresses() {
+        long now = System.nanoTime();
+        Set<InetAddress> listed = interfaces;
+        if (listed == null || now - interfacesListedAt > INTERFACES_TTL_NANOS) {
+            listed = listInterfaces();
+            interfaces = listed;
+            interfacesListedAt = now;
+        }
+        return listed;
+    }
+
+    private static Set<InetAddress> listInterfaces() {
         Set<InetAddress> addresses = new HashSet<>();
         try {
             for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
@@ -65,6 +80,6 @@ final class SelfCheck {
         } catch (SocketException e) {
             // no interface list: only the host name check remains
         }
-        return addresses;
+        return Set.copyOf(addresses);
     }
 }

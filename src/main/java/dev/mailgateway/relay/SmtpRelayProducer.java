@@ -1,9 +1,8 @@
 package dev.mailgateway.relay;
 
+import dev.mailgateway.mail.LocalHost;
 import dev.mailgateway.mail.MailAddress;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +40,7 @@ public class SmtpRelayProducer extends DefaultProducer {
     protected void doStart() throws Exception {
         super.doStart();
         SmtpRelayConfiguration config = getEndpoint().getConfiguration();
-        RelaySettings settings = new RelaySettings(heloName(config), config.getMaxRecipients(),
+        RelaySettings settings = new RelaySettings(LocalHost.name(config.getHeloName()), config.getMaxRecipients(),
                 config.getMaxConnectionsPerDestination(), config.getMaxReuse(), config.getIdleTimeout(),
                 config.getConnectTimeout(), config.getCommandTimeout(), config.getDataTimeout(),
                 RelaySettings.unverifiedTls(), config.getTlsProtocols().split("\\s*,\\s*"));
@@ -65,20 +64,9 @@ public class SmtpRelayProducer extends DefaultProducer {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(janitor);
         }
         if (pool != null) {
-            pool.closeIdle(Duration.ZERO);
+            pool.close();
         }
         super.doStop();
-    }
-
-    private static String heloName(SmtpRelayConfiguration config) {
-        if (config.getHeloName() != null && !config.getHeloName().isBlank()) {
-            return config.getHeloName().strip();
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
     }
 
     @Override
@@ -138,12 +126,12 @@ public class SmtpRelayProducer extends DefaultProducer {
             return new Route(List.of(), answer.failure());
         }
         // Postfix's rule: when we are one of the MX hosts, only those more preferred than us are tried
-        int mine = answer.hosts().stream().filter(self::isMe).mapToInt(MxResolver.MxHost::preference).min()
+        int mine = answer.hosts().stream().filter(self.among()).mapToInt(MxResolver.MxHost::preference).min()
                 .orElse(Integer.MAX_VALUE);
         List<NextHop> candidates = new ArrayList<>();
         for (MxResolver.MxHost host : answer.hosts()) {
             if (host.preference() < mine) {
-                for (java.net.InetAddress address : host.addresses()) {
+                for (InetAddress address : host.addresses()) {
                     candidates.add(NextHop.mx(host.name(), address, getEndpoint().getConfiguration().getMxPort(),
                             nextHops.tlsFor(domain)));
                 }

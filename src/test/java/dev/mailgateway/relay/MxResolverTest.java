@@ -3,6 +3,7 @@ package dev.mailgateway.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailgateway.testing.DnsServer;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -85,7 +86,8 @@ class MxResolverTest {
             dns.mx("flaky.test", 10, "mx.flaky.test").a("mx.flaky.test", "192.0.2.3").servfail("flaky.test", 1);
             MxResolver resolver = resolver(dns);
             MxResolver.Answer first = resolver.resolve("flaky.test");
-            assertThat(first.failure().isTransient()).isTrue();
+            assertThat(first.failure().code()).isEqualTo(451);
+            assertThat(first.failure().status()).isEqualTo("4.4.3");
             assertThat(names(resolver.resolve("flaky.test"))).containsExactly("mx.flaky.test");
         }
     }
@@ -95,8 +97,47 @@ class MxResolverTest {
         try (DnsServer dns = DnsServer.start()) {
             dns.mx("half.test", 10, "gone.half.test").mx("half.test", 20, "mx.half.test").a("mx.half.test", "192.0.2.4");
             assertThat(names(resolver(dns).resolve("half.test"))).containsExactly("mx.half.test");
+        }
+    }
+
+    @Test
+    void mailHostsWithoutAnyAddressArePermanentFailure() throws Exception {
+        try (DnsServer dns = DnsServer.start()) {
             dns.mx("none.test", 10, "gone.none.test");
-            assertThat(resolver(dns).resolve("none.test").failure().isTransient()).isTrue();
+            RemoteReply failure = resolver(dns).resolve("none.test").failure();
+            assertThat(failure.code()).isEqualTo(550);
+            assertThat(failure.status()).isEqualTo("5.4.4");
+        }
+    }
+
+    @Test
+    void addressLookupFailureOfTheMailHostIsTemporary() throws Exception {
+        try (DnsServer dns = DnsServer.start()) {
+            dns.mx("later.test", 10, "mx.later.test").a("mx.later.test", "192.0.2.6").servfail("mx.later.test", 10);
+            RemoteReply failure = resolver(dns).resolve("later.test").failure();
+            assertThat(failure.code()).isEqualTo(451);
+            assertThat(failure.status()).isEqualTo("4.4.3");
+        }
+    }
+
+    @Test
+    void addressLiteralsAreTheirOwnMailHostWithoutDns() throws Exception {
+        try (DnsServer dns = DnsServer.start()) {
+            MxResolver resolver = resolver(dns);
+            assertThat(resolver.resolve("[192.0.2.7]").hosts()).singleElement()
+                    .satisfies(h -> assertThat(h.addresses()).containsExactly(InetAddress.getByName("192.0.2.7")));
+            assertThat(resolver.resolve("[ipv6:2001:db8::1]").hosts()).singleElement()
+                    .satisfies(h -> assertThat(h.addresses()).containsExactly(InetAddress.getByName("2001:db8::1")));
+            assertThat(resolver.resolve("[999.0.0.1]").failure().status()).isEqualTo("5.1.2");
+            assertThat(dns.queries()).isEmpty();
+        }
+    }
+
+    @Test
+    void aNameDnsCannotCarryIsAPermanentFailure() throws Exception {
+        try (DnsServer dns = DnsServer.start()) {
+            String tooLong = ("a".repeat(60) + ".").repeat(5) + "test";
+            assertThat(resolver(dns).resolve(tooLong).failure().status()).isEqualTo("5.1.2");
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailgateway.smtpd.SmtpdConstants;
 import dev.mailgateway.spool.SpoolEnvelope;
+import dev.mailgateway.testing.ScriptedServer;
 import dev.mailgateway.testing.Sink;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The smtp-relay producer against real SMTP servers: exact envelopes and bytes, and an outcome per recipient. */
 class SmtpRelayTest {
@@ -217,6 +219,74 @@ class SmtpRelayTest {
                     bytes("x\r\n"), Map.of());
             assertThat(corp.received().get(0).recipients()).containsExactly("a@corp.test");
             assertThat(smarthost.received().get(0).recipients()).containsExactly("b@anywhere.test", "c@sub.corp.test");
+        }
+    }
+
+    /** A plain server's script (no PIPELINING): 250 to everything, 354 to DATA, except what {@code special} says. */
+    private static ScriptedServer.Script plain(java.util.function.BiFunction<String, Integer, String> special) {
+        return (command, connection) -> {
+            String answer = special.apply(command, connection);
+            if (answer != null) {
+                return answer.isEmpty() ? null : answer;
+            }
+            return command.equals("DATA") ? "354 go ahead" : command.startsWith("EHLO") ? "250 scripted.test"
+                    : command.equals("QUIT") ? "221 2.0.0 bye" : "250 2.0.0 ok";
+        };
+    }
+
+    @Test
+    void dataAnsweredWithoutGoAheadIsNeverCountedAsDelivered() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(plain((c, n) -> c.equals("DATA") ? "250 2.0.0 sure" : null))) {
+            List<RecipientOutcome> outcomes = relay("transportMap=dest.test=" + server.address(), "a@src.test",
+                    List.of("x@dest.test"), bytes("x\r\n"), Map.of());
+            assertThat(outcomes).singleElement().satisfies(o -> {
+                assertThat(o.status()).isEqualTo(RecipientOutcome.Status.DEFERRED);
+                assertThat(o.reply().status()).isEqualTo("4.5.0");
+            });
+        }
+    }
+
+    @Test
+    void oldServersTooManyRecipients552IsTakenAs452() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger rcpts = new java.util.concurrent.atomic.AtomicInteger();
+        try (ScriptedServer server = ScriptedServer.start(plain((c, n) ->
+                c.startsWith("RCPT") && rcpts.incrementAndGet() == 2 ? "552 5.5.3 Too many recipients" : null))) {
+            Map<String, RecipientOutcome.Status> statuses = statuses(relay("transportMap=dest.test=" + server.address(),
+                    "a@src.test", List.of("x@dest.test", "y@dest.test"), bytes("x\r\n"), Map.of()));
+            assertThat(statuses.values()).containsOnly(RecipientOutcome.Status.DELIVERED);
+            assertThat(server.commands()).filteredOn(c -> c.startsWith("MAIL")).hasSize(2);
+        }
+    }
+
+    @Test
+    void serverClosing421IsNotReusedForTheNextMessage() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+        // the first connection says 421 at the end of the data, and 421 to anything after: reusing it loses mail
+        try (ScriptedServer server = ScriptedServer.start(plain((c, n) -> {
+            if (n == 1 && c.equals(".")) {
+                closing.set(true);
+            }
+            return n == 1 && closing.get() ? "421 4.3.2 shutting down" : null;
+        }))) {
+            String options = "transportMap=dest.test=" + server.address();
+            assertThat(relay(options, "a@src.test", List.of("x@dest.test"), bytes("x\r\n"), Map.of()))
+                    .extracting(RecipientOutcome::status).containsExactly(RecipientOutcome.Status.DEFERRED);
+            assertThat(relay(options, "a@src.test", List.of("y@dest.test"), bytes("y\r\n"), Map.of()))
+                    .extracting(RecipientOutcome::status).containsExactly(RecipientOutcome.Status.DELIVERED);
+            assertThat(server.connections()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void serverThatStopsReadingTheMessageIsCutOffAndTheMailDeferred() throws Exception {
+        byte[] big = bytes(("y".repeat(998) + "\r\n").repeat(16 * 1024)); // 16 MB: more than socket buffers hold
+        try (ScriptedServer server = ScriptedServer.start(plain((c, n) -> c.equals("DATA") ? "!354 go ahead" : null))) {
+            assertThat(relay("commandTimeout=2s&transportMap=dest.test=" + server.address(), "a@src.test",
+                    List.of("x@dest.test"), big, Map.of())).singleElement().satisfies(o -> {
+                        assertThat(o.status()).isEqualTo(RecipientOutcome.Status.DEFERRED);
+                        assertThat(o.reply().toString()).contains("lost connection");
+                    });
         }
     }
 }

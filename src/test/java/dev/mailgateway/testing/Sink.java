@@ -17,7 +17,7 @@ public final class Sink implements AutoCloseable {
 
     /** What arrived: the envelope and the bytes without the sink's own Received header. */
     public record Received(String queueId, String sender, List<String> recipients, byte[] content, String protocol,
-            String helo) {
+            String helo, String bodyType) {
     }
 
     private final TestListener listener;
@@ -40,7 +40,8 @@ public final class Sink implements AutoCloseable {
                                     List.copyOf(e.getMessage().getHeader(SmtpdConstants.RECIPIENTS, List.class)),
                                     TraceHeader.strip(body),
                                     e.getMessage().getHeader(SmtpdConstants.PROTOCOL, String.class),
-                                    e.getMessage().getHeader(SmtpdConstants.HELO, String.class)));
+                                    e.getMessage().getHeader(SmtpdConstants.HELO, String.class),
+                                    e.getMessage().getHeader(SmtpdConstants.BODY_TYPE, String.class)));
                         })
                         .setHeader(SmtpdConstants.TAKEN, constant(true));
                 from("direct:sinkPolicy").process(e -> {
