@@ -189,9 +189,10 @@ class DeliveryLifecycleTest {
                 send(gatewayA.port(), "alice@src.test", "x@loop.test", "Subject: round and round\r\n\r\nx\r\n");
                 await().atMost(Duration.ofSeconds(90)).until(() -> senders.received().size() == 1);
                 Bounce bounce = Bounce.parse(senders.received().get(0).content());
+                // the gateway that would have been the 21st hop refused it in the session; the one before bounced
                 assertThat(bounce.deliveryStatus()).contains("Final-Recipient: rfc822; x@loop.test")
-                        .contains("Status: 5.4.6").contains("too many hops (21)");
-                assertThat(bounce.headers().split("Received:", -1)).hasSize(22);
+                        .contains("Status: 5.4.6").contains("554 5.4.6 Error: too many hops");
+                assertThat(bounce.headers().split("Received:", -1)).hasSize(21);
             }
         }
     }

@@ -1,25 +1,18 @@
 package dev.mailgateway.fanout;
 
-import dev.mailgateway.mail.QueueId;
+import dev.mailgateway.mail.MessageFiles;
 import dev.mailgateway.smtpd.SmtpdConstants;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Processor;
 
 /**
- * Writes each message to {@code <directory>/<queue-id>.eml}, byte for byte, and makes it durable before the
- * route goes on: written under a temporary name, fsynced, renamed, and the directory fsynced, so a crash leaves
- * either the whole file or none. An existing file is never overwritten. (Camel's file producer does not fsync in
- * Camel 4, whatever its forceWrites option says, so it cannot be the step that takes a message.)
+ * Writes each message to {@code <directory>/<queue-id>.eml}, byte for byte, durable before the route goes on
+ * ({@link MessageFiles}). A message redelivered after its file was written (a crash before the commit) finds the
+ * file there and is done: never a second file, never a failure that sends it to the dead-letter queue.
  */
 public class ArchiveWriter implements Processor {
 
@@ -36,35 +29,10 @@ public class ArchiveWriter implements Processor {
     @Override
     public void process(Exchange exchange) throws IOException {
         String queueId = exchange.getMessage().getHeader(SmtpdConstants.QUEUE_ID, String.class);
-        if (!QueueId.isValid(queueId)) {
-            throw new IllegalArgumentException("not a queue id, refusing it as a file name: " + queueId);
-        }
         try (InputStream content = exchange.getMessage().getMandatoryBody(InputStream.class)) {
-            write(queueId + ".eml", content);
-        } catch (org.apache.camel.InvalidPayloadException e) {
+            MessageFiles.writeOnce(directory, queueId, content);
+        } catch (InvalidPayloadException e) {
             throw new IOException("message " + queueId + " has no body to archive", e);
-        }
-    }
-
-    private void write(String name, InputStream content) throws IOException {
-        Files.createDirectories(directory);
-        Path target = directory.resolve(name);
-        if (Files.exists(target)) {
-            throw new FileAlreadyExistsException(target.toString());
-        }
-        Path temp = directory.resolve(".tmp-" + name);
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                    OutputStream out = Channels.newOutputStream(channel)) {
-                content.transferTo(out);
-                channel.force(true);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-            dir.force(true); // the rename itself must survive a crash
         }
     }
 }

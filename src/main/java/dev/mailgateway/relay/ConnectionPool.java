@@ -11,51 +11,44 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Connections to next hops, kept between messages: at most {@code maxConnections} per next hop in use at once
- * (a delivery waits for a place), idle ones reused while fresh. A reused connection may turn out dead; the
+ * Connections to next hops, kept between messages, and the places at each next hop: at most
+ * {@code maxConnections} connections to one address at once (Postfix's per-destination concurrency limit), so that
+ * a slow or tarpitting server can hold only that many delivery threads. A delivery waits for a place only
+ * {@code placeWait}; when none frees up in that time the mail goes back to the queue for a little while instead
+ * of holding its thread. Idle connections are reused while fresh; a reused one may turn out dead, and the
  * delivery then tries once more on a new one. Connections are said goodbye to (QUIT, a round trip) outside the
  * pool's locks, so one slow server never holds up the others' deliveries.
  */
 final class ConnectionPool {
 
-    private static final class Destination {
-        final Semaphore places;
-        final Deque<OutboundConnection> idle = new ArrayDeque<>();
-
-        Destination(int places) {
-            this.places = new Semaphore(places, true);
-        }
-    }
-
     private final RelaySettings settings;
-    private final Map<NextHop, Destination> destinations = new ConcurrentHashMap<>();
+    /** Places per address (host:port), whatever the TLS policy or credentials of the next hops that use it. */
+    private final Map<String, Semaphore> places = new ConcurrentHashMap<>();
+    private final Map<NextHop, Deque<OutboundConnection>> idle = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     ConnectionPool(RelaySettings settings) {
         this.settings = settings;
     }
 
-    /** A place at the next hop; then {@link #idle} or {@link #open}, and {@link #release} when done. */
-    void acquire(NextHop hop) throws RelayException {
-        try {
-            if (!destination(hop).places.tryAcquire(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new RelayException(OutboundConnection.local(421, "4.4.5",
-                        "every connection to " + hop + " stayed busy for " + settings.commandTimeout()));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RelayException(OutboundConnection.local(421, "4.3.0", "interrupted while waiting for " + hop));
-        }
+    /**
+     * A place at the next hop, waiting at most the place wait; then {@link #idle} or {@link #open}, and
+     * {@link #release} when done.
+     *
+     * @return false when every place stayed taken
+     */
+    boolean acquire(NextHop hop) throws InterruptedException {
+        return places(hop).tryAcquire(settings.placeWait().toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** A kept connection that is still fresh, or null. */
     OutboundConnection idle(NextHop hop) {
-        Destination destination = destination(hop);
+        Deque<OutboundConnection> kept = kept(hop);
         long limit = settings.idleTimeout().toNanos();
         while (true) {
             OutboundConnection c;
-            synchronized (destination) {
-                c = destination.idle.pollFirst();
+            synchronized (kept) {
+                c = kept.pollFirst();
             }
             if (c == null) {
                 return null;
@@ -76,12 +69,12 @@ final class ConnectionPool {
 
     /** Gives the place back; keeps the connection when it may serve another message. */
     void release(NextHop hop, OutboundConnection connection, boolean reusable) {
-        Destination destination = destination(hop);
         if (connection != null) {
             if (reusable && connection.transactions() < settings.maxReuse() && !closed) {
                 connection.idle();
-                synchronized (destination) {
-                    destination.idle.addFirst(connection);
+                Deque<OutboundConnection> kept = kept(hop);
+                synchronized (kept) {
+                    kept.addFirst(connection);
                 }
             } else if (reusable) {
                 connection.quitQuietly();
@@ -89,19 +82,23 @@ final class ConnectionPool {
                 connection.close();
             }
         }
-        destination.places.release();
+        places(hop).release();
     }
 
-    private Destination destination(NextHop hop) {
-        return destinations.computeIfAbsent(hop, h -> new Destination(settings.maxConnections()));
+    private Semaphore places(NextHop hop) {
+        return places.computeIfAbsent(hop.address(), a -> new Semaphore(settings.maxConnections(), true));
+    }
+
+    private Deque<OutboundConnection> kept(NextHop hop) {
+        return idle.computeIfAbsent(hop, h -> new ArrayDeque<>());
     }
 
     /** Closes idle connections older than the idle timeout. */
     void closeIdle(Duration olderThan) {
         List<OutboundConnection> old = new ArrayList<>();
-        for (Destination destination : destinations.values()) {
-            synchronized (destination) {
-                destination.idle.removeIf(c -> c.idleNanos() >= olderThan.toNanos() && old.add(c));
+        for (Deque<OutboundConnection> kept : idle.values()) {
+            synchronized (kept) {
+                kept.removeIf(c -> c.idleNanos() >= olderThan.toNanos() && old.add(c));
             }
         }
         old.forEach(OutboundConnection::quitQuietly);

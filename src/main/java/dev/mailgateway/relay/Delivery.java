@@ -4,6 +4,7 @@ import dev.mailgateway.mail.MailAddress;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One delivery attempt of one message to one next hop, giving every recipient exactly one outcome. Recipients go
@@ -13,25 +14,46 @@ import java.util.List;
 final class Delivery {
 
     private final ConnectionPool pool;
+    private final SuspendedHops suspended;
     private final RelaySettings settings;
 
-    Delivery(ConnectionPool pool, RelaySettings settings) {
+    Delivery(ConnectionPool pool, SuspendedHops suspended, RelaySettings settings) {
         this.pool = pool;
+        this.suspended = suspended;
         this.settings = settings;
+    }
+
+    /** Every connection the next hop may have stayed busy: the mail waits, it was not tried. */
+    private static final class Busy extends Exception {
+        Busy() {
+            super(null, null, false, false);
+        }
     }
 
     /**
      * Tries the candidates in order (the MX hosts' addresses, or the one next hop of the transport map or the
-     * smarthost) until one takes the connection; a candidate that cannot be reached, or greets with 4xx or 5xx,
-     * sends us to the next. When none can be used, every recipient is deferred with the last reason.
+     * smarthost) until one takes the connection; a candidate that cannot be reached, or greets with 4xx or 5xx, or
+     * is suspended after such failures, sends us to the next. When none can be used, every recipient is deferred
+     * with the last reason. When the first usable candidate has no free place, the recipients wait
+     * ({@link RecipientOutcome.Status#WAITING}): busy is not a failure, and a later candidate is a worse one.
      */
     List<RecipientOutcome> deliver(List<NextHop> candidates, RelayMessage message, List<MailAddress> recipients) {
         RemoteReply lastFailure = OutboundConnection.local(451, "4.4.3", "no next hop to try");
         NextHop last = null;
         for (NextHop hop : candidates) {
+            Optional<RemoteReply> down = message.retryNow() ? Optional.empty() : suspended.suspended(hop);
+            if (down.isPresent()) {
+                lastFailure = down.get();
+                last = hop;
+                continue;
+            }
             try {
                 return deliver(hop, message, recipients);
+            } catch (Busy e) {
+                return recipients.stream().map(r -> RecipientOutcome.waiting(r, hop, OutboundConnection.local(451,
+                        "4.4.5", "all " + settings.maxConnections() + " connections to " + hop + " busy"))).toList();
             } catch (RelayException e) {
+                suspended.failed(hop, e.reply());
                 lastFailure = e.reply();
                 last = hop;
             }
@@ -41,10 +63,17 @@ final class Delivery {
 
     /** One next hop; a RelayException when no session could be had there (the caller tries the next). */
     private List<RecipientOutcome> deliver(NextHop hop, RelayMessage message, List<MailAddress> recipients)
-            throws RelayException {
+            throws RelayException, Busy {
+        try {
+            if (!pool.acquire(hop)) {
+                throw new Busy();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RelayException(OutboundConnection.local(421, "4.3.0", "interrupted while waiting for " + hop));
+        }
         List<RecipientOutcome> outcomes = new ArrayList<>();
         List<MailAddress> pending = new ArrayList<>(recipients);
-        pool.acquire(hop);
         OutboundConnection connection = null;
         boolean reusable = false;
         try {
@@ -53,6 +82,7 @@ final class Delivery {
             while (true) {
                 if (connection == null) {
                     connection = pool.open(hop);
+                    suspended.succeeded(hop);
                 }
                 try {
                     send(connection, hop, message, pending, outcomes);

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -27,10 +28,11 @@ public final class DeliveryStatusNotification {
     }
 
     /**
-     * @param delayed true for a warning (the mail is still being tried), false for a failure report
+     * @param delayed    true for a warning (the mail is still being tried), false for a failure report
+     * @param sizeLimit  bytes of the original's header section quoted at most
      */
     public static byte[] build(String hostname, String dsnId, String originalQueueId, Instant arrival,
-            MailAddress sender, List<Entry> entries, byte[] original, boolean delayed) {
+            MailAddress sender, List<Entry> entries, byte[] original, boolean delayed, int sizeLimit) {
         boolean utf8 = sender.isUtf8() || entries.stream().anyMatch(e -> e.recipient().isUtf8());
         ZonedDateTime now = ZonedDateTime.now();
         String boundary = originalQueueId + "." + now.toEpochSecond() + "/" + hostname;
@@ -100,7 +102,7 @@ public final class DeliveryStatusNotification {
                 .append("Content-Type: ").append(utf8 ? "message/global-headers" : "text/rfc822-headers").append(crlf)
                 .append(crlf);
         byte[] head = m.toString().getBytes(StandardCharsets.UTF_8);
-        byte[] headers = headerSection(original);
+        byte[] headers = headerSection(original, sizeLimit);
         byte[] tail = (crlf + "--" + boundary + "--" + crlf).getBytes(StandardCharsets.US_ASCII);
         byte[] dsn = new byte[head.length + headers.length + tail.length];
         System.arraycopy(head, 0, dsn, 0, head.length);
@@ -113,13 +115,29 @@ public final class DeliveryStatusNotification {
         return address.isUtf8() ? "utf-8" : "rfc822";
     }
 
-    /** The original's header section, up to (not including) the empty line. */
-    static byte[] headerSection(byte[] message) {
-        for (int i = 0; i + 3 < message.length; i++) {
-            if (message[i] == '\r' && message[i + 1] == '\n' && message[i + 2] == '\r' && message[i + 3] == '\n') {
-                return java.util.Arrays.copyOf(message, i + 2);
+    /**
+     * The original's header section: up to (not including) the empty line that ends it, or, when there is none
+     * within {@code limit} bytes (a message with no empty line is "all headers"), its lines that fit in the limit.
+     * Never more than {@code limit} bytes: a bounce must not carry a forger's payload back out.
+     */
+    static byte[] headerSection(byte[] message, int limit) {
+        int end = Math.min(message.length, limit);
+        int lastLineEnd = 0;
+        for (int i = 0; i < end; i++) {
+            if (message[i] == '\n') {
+                if (i == 0 || (i == 1 && message[0] == '\r')) {
+                    return new byte[0]; // no header at all
+                }
+                if (i + 1 < message.length && (message[i + 1] == '\n'
+                        || (message[i + 1] == '\r' && i + 2 < message.length && message[i + 2] == '\n'))) {
+                    return Arrays.copyOf(message, i + 1); // the empty line follows: the section ends here
+                }
+                lastLineEnd = i + 1;
             }
         }
-        return message;
+        if (message.length <= limit) {
+            return message; // all of it is header lines, and it fits
+        }
+        return Arrays.copyOf(message, lastLineEnd); // cut at a line end, never in the middle of a line
     }
 }

@@ -42,6 +42,11 @@ public record NextHop(String name, String host, int port, TlsPolicy tls, String 
         return new NextHop(name, host, port, tls, user, secret);
     }
 
+    /** Where connections go, {@code host:port}: what concurrency limits and suspensions count by. */
+    public String address() {
+        return host + ":" + port;
+    }
+
     /** How logs name it: {@code host:port}, or {@code name[address]:port} for an MX host, as Postfix writes it. */
     public String label() {
         String address = host.indexOf(':') >= 0 ? "[" + host + "]" : host;

@@ -24,10 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One SMTP client connection to a next hop, blocking, used by one delivery at a time: greeting, EHLO (HELO when
- * EHLO is refused), STARTTLS as the next hop's policy says, AUTH PLAIN for a smarthost. Commands can be
- * pipelined when the server offers PIPELINING. Reads time out by the socket timeout; writes, which a socket
- * timeout does not bound, by a watchdog that closes the socket when one stalls (a server that stops reading
- * must not hold a delivery thread forever).
+ * EHLO is refused), STARTTLS as the next hop's policy says, AUTH PLAIN for a smarthost (only over verified TLS,
+ * or encrypted TLS when the operator said so). Commands can be pipelined when the server offers PIPELINING.
+ * Each reply must be complete within its time limit ({@link ReplyDeadline}); writes, which a socket timeout does
+ * not bound, are cut by a watchdog when one stalls ({@link WriteDeadline}): a server that stops talking or reading
+ * must not hold a delivery thread for ever.
  */
 final class OutboundConnection implements Closeable {
 
@@ -37,6 +38,7 @@ final class OutboundConnection implements Closeable {
     private final RelaySettings settings;
     private Socket socket;
     private InputStream in;
+    private ReplyDeadline deadline;
     private OutputStream out;
     private final Map<String, String> extensions = new HashMap<>();
     private String tls;
@@ -91,7 +93,8 @@ final class OutboundConnection implements Closeable {
             if (tls == TlsPolicy.MAY) {
                 throw new TlsFailed(e);
             }
-            throw new RelayException(local(454, "4.7.5", "TLS handshake with " + hop + " failed: " + e.getMessage()));
+            throw new RelayException(local(454, "4.7.5", "TLS with " + hop + " failed"
+                    + (tls == TlsPolicy.VERIFY ? " (certificate verification required): " : ": ") + e.getMessage()));
         } catch (SocketTimeoutException e) {
             connection.close();
             throw new RelayException(local(421, "4.4.2", "timed out talking to " + hop));
@@ -111,10 +114,9 @@ final class OutboundConnection implements Closeable {
     private void connect() throws IOException, RelayException {
         socket = new Socket();
         socket.connect(new InetSocketAddress(hop.host(), hop.port()), (int) settings.connectTimeout().toMillis());
-        socket.setSoTimeout((int) settings.commandTimeout().toMillis());
         socket.setTcpNoDelay(true);
         streams();
-        RemoteReply greeting = read();
+        RemoteReply greeting = read(settings.greetingTimeout());
         if (!greeting.isPositive()) {
             // a 5xx greeting is the server's state, not a verdict on the mail: try later (Postfix does too)
             throw new RelayException(local(421, greeting.code() >= 500 ? "4.3.0" : greeting.dsnStatus(),
@@ -123,7 +125,10 @@ final class OutboundConnection implements Closeable {
     }
 
     private void streams() throws IOException {
-        in = new BufferedInputStream(socket.getInputStream(), 8192);
+        // the TLS handshake reads through the plain socket: bound it as a command's reply is
+        socket.setSoTimeout((int) settings.commandTimeout().toMillis());
+        deadline = new ReplyDeadline(socket.getInputStream(), socket);
+        in = new BufferedInputStream(deadline, 8192);
         out = new BufferedOutputStream(new WriteDeadline(socket.getOutputStream(), socket, settings.commandTimeout()),
                 65536);
     }
@@ -133,20 +138,17 @@ final class OutboundConnection implements Closeable {
         if (policy != TlsPolicy.NONE && extensions.containsKey("STARTTLS")) {
             RemoteReply ready = command("STARTTLS");
             if (ready.code() != 220) {
-                if (policy == TlsPolicy.ENCRYPT) {
+                if (policy.required()) {
                     throw new RelayException(local(454, "4.7.4", hop + " refused STARTTLS: " + ready));
                 }
                 return;
             }
-            SSLSocket secure = (SSLSocket) settings.tlsContext().getSocketFactory()
-                    .createSocket(socket, hop.host(), hop.port(), true);
-            secure.setEnabledProtocols(settings.tlsProtocols());
-            secure.startHandshake();
+            SSLSocket secure = settings.tls().start(socket, hop);
             socket = secure;
             streams();
             tls = secure.getSession().getProtocol() + " " + secure.getSession().getCipherSuite();
             ehlo();
-        } else if (policy == TlsPolicy.ENCRYPT) {
+        } else if (policy.required()) {
             throw new RelayException(local(454, "4.7.4", "TLS is required, but was not offered by " + hop));
         }
     }
@@ -172,8 +174,10 @@ final class OutboundConnection implements Closeable {
         if (hop.username() == null) {
             return;
         }
-        if (tls == null) {
-            throw new RelayException(local(454, "4.7.0", "not sending a password to " + hop + " without TLS"));
+        if (tls == null || !hop.tls().required()) {
+            // never in plain text, never over TLS we might have fallen back from; "encrypt" without "verify" only
+            // when the operator wrote it (the relay warns at start)
+            throw new RelayException(local(454, "4.7.0", "not sending a password to " + hop + " without required TLS"));
         }
         String plain = Base64.getEncoder().encodeToString(("\0" + hop.username() + "\0" + hop.password())
                 .getBytes(StandardCharsets.UTF_8));
@@ -200,7 +204,7 @@ final class OutboundConnection implements Closeable {
     RemoteReply command(String line) throws IOException {
         send(line);
         out.flush();
-        return read();
+        return read(settings.commandTimeout());
     }
 
     /** Sends every command, then reads every reply (RFC 2920); one at a time when PIPELINING is not offered. */
@@ -212,7 +216,7 @@ final class OutboundConnection implements Closeable {
             }
             out.flush();
             for (int i = 0; i < commands.size(); i++) {
-                replies.add(read());
+                replies.add(read(settings.commandTimeout()));
             }
         } else {
             for (String command : commands) {
@@ -226,12 +230,7 @@ final class OutboundConnection implements Closeable {
     RemoteReply data(byte[] content) throws IOException {
         DotStuffer.write(content, out);
         out.flush();
-        socket.setSoTimeout((int) settings.dataTimeout().toMillis());
-        try {
-            return read();
-        } finally {
-            socket.setSoTimeout((int) settings.commandTimeout().toMillis());
-        }
+        return read(settings.dataTimeout());
     }
 
     void transactionDone() {
@@ -279,7 +278,8 @@ final class OutboundConnection implements Closeable {
         out.write('\n');
     }
 
-    private RemoteReply read() throws IOException {
+    private RemoteReply read(java.time.Duration limit) throws IOException {
+        deadline.start(limit);
         List<String> lines = new ArrayList<>();
         int code;
         while (true) {

@@ -16,12 +16,21 @@ public record RecipientOutcome(MailAddress recipient, Status status, NextHop nex
         /** Try again later: a 4xx, a reply out of protocol, or the next hop could not be reached. */
         DEFERRED,
         /** Will not be delivered: a 5xx. */
-        FAILED
+        FAILED,
+        /**
+         * Not tried: every connection its next hop may have was busy. Goes back to its lane shortly; no attempt is
+         * counted (Postfix's queue manager keeps such mail waiting in memory; we keep it in the broker).
+         */
+        WAITING
     }
 
     static RecipientOutcome of(MailAddress recipient, NextHop hop, RemoteReply reply) {
         // only a 5xx gives up: anything that is neither 2xx nor 5xx (a 3xx out of place, say) is tried again
         Status status = reply.isPositive() ? Status.DELIVERED : reply.isPermanent() ? Status.FAILED : Status.DEFERRED;
         return new RecipientOutcome(recipient, status, hop, reply);
+    }
+
+    static RecipientOutcome waiting(MailAddress recipient, NextHop hop, RemoteReply reason) {
+        return new RecipientOutcome(recipient, Status.WAITING, hop, reason);
     }
 }

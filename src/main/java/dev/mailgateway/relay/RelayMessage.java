@@ -1,6 +1,7 @@
 package dev.mailgateway.relay;
 
 import dev.mailgateway.mail.MailAddress;
+import dev.mailgateway.mail.ReceivedHeaders;
 import dev.mailgateway.smtpd.SmtpdConstants;
 import dev.mailgateway.spool.SpoolEnvelope;
 import java.util.ArrayList;
@@ -12,9 +13,12 @@ import org.apache.camel.Message;
 /**
  * A message to relay, as it comes off the spool: exactly the envelope the client gave (never anything read from
  * the headers) and the bytes as received.
+ *
+ * @param retryNow an operator asked for this attempt: suspended next hops are tried too (as Postfix's
+ *                 {@code postqueue -f} makes its queue manager forget dead destinations)
  */
 public record RelayMessage(String queueId, MailAddress sender, List<MailAddress> recipients, String bodyType,
-        boolean smtpUtf8, byte[] content) {
+        boolean smtpUtf8, byte[] content, boolean retryNow) {
 
     public static RelayMessage from(Exchange exchange) throws InvalidPayloadException {
         Message message = exchange.getMessage();
@@ -30,26 +34,13 @@ public record RelayMessage(String queueId, MailAddress sender, List<MailAddress>
         return new RelayMessage(message.getHeader(SmtpdConstants.QUEUE_ID, String.class),
                 sender.isEmpty() ? MailAddress.nullSender() : MailAddress.parse(sender, true), recipients,
                 message.getHeader(SmtpdConstants.BODY_TYPE, String.class), utf8,
-                message.getMandatoryBody(byte[].class));
+                message.getMandatoryBody(byte[].class),
+                Boolean.TRUE.equals(message.getHeader(SpoolEnvelope.RETRY_NOW, Boolean.class)));
     }
 
     /** How many Received: fields the header section has: the hops the message has made (RFC 5321 §6.3). */
     public int hops() {
-        int hops = 0;
-        boolean lineStart = true;
-        for (int i = 0; i < content.length; i++) {
-            if (lineStart) {
-                if (content[i] == '\r' || content[i] == '\n') {
-                    break; // the empty line: end of the header section
-                }
-                if (i + 9 <= content.length && new String(content, i, 9, java.nio.charset.StandardCharsets.US_ASCII)
-                        .equalsIgnoreCase("Received:")) {
-                    hops++;
-                }
-            }
-            lineStart = content[i] == '\n';
-        }
-        return hops;
+        return ReceivedHeaders.count(content);
     }
 
     /**

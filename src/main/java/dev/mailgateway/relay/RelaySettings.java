@@ -6,18 +6,25 @@ import java.time.Duration;
 import javax.net.ssl.SSLContext;
 
 /**
- * How the relay talks to next hops.
+ * How the relay talks to next hops. Every step has a time limit (Postfix's smtp_*_timeout defaults): connect,
+ * greeting, each command's reply, each write, and the reply to the end of the data; a reply must arrive whole
+ * within its limit, not merely a byte at a time.
  *
  * @param heloName         the name in our EHLO
  * @param maxRecipients    recipients per transaction (RFC 5321 asks servers to take at least 100; Postfix sends 50)
- * @param maxConnections   connections per next hop at once
+ * @param maxConnections   connections per next-hop address at once
+ * @param placeWait        how long a delivery waits for one of those connections before its mail goes back to the
+ *                         queue for a little while
  * @param maxReuse         transactions per connection before it is closed
  * @param idleTimeout      how long an unused connection is kept for the next message
- * @param tlsContext       the client TLS context (opportunistic TLS does not verify certificates, RFC 7435)
+ * @param greetingTimeout  for the server's greeting (a tarpit waits here)
+ * @param commandTimeout   for each other reply but the last, and for each write
+ * @param dataTimeout      for the reply to the end of the data
+ * @param tls              client TLS contexts: unverified for may/encrypt, verifying for verify
  */
-public record RelaySettings(String heloName, int maxRecipients, int maxConnections, int maxReuse,
-        Duration idleTimeout, Duration connectTimeout, Duration commandTimeout, Duration dataTimeout,
-        SSLContext tlsContext, String[] tlsProtocols) {
+public record RelaySettings(String heloName, int maxRecipients, int maxConnections, Duration placeWait, int maxReuse,
+        Duration idleTimeout, Duration connectTimeout, Duration greetingTimeout, Duration commandTimeout,
+        Duration dataTimeout, ClientTls tls) {
 
     /** A client context that takes any certificate: "may" and "encrypt" encrypt, they do not authenticate. */
     public static SSLContext unverifiedTls() {

@@ -19,12 +19,18 @@ public class SmtpRelayConfiguration implements Cloneable {
     private String smarthostUsername = "";
     @UriParam(description = "AUTH password at the smarthost", secret = true)
     private String smarthostPassword = "";
-    @UriParam(defaultValue = "ENCRYPT", description = "TLS towards the smarthost: NONE, MAY, ENCRYPT")
-    private TlsPolicy smarthostTls = TlsPolicy.ENCRYPT;
-    @UriParam(defaultValue = "MAY", description = "TLS towards other next hops: NONE, MAY (opportunistic), ENCRYPT")
+    @UriParam(defaultValue = "VERIFY", description = "TLS towards the smarthost: NONE, MAY, ENCRYPT, VERIFY. A password"
+            + " is sent only over VERIFY, or over ENCRYPT when set explicitly (warned at start)")
+    private TlsPolicy smarthostTls = TlsPolicy.VERIFY;
+    @UriParam(defaultValue = "MAY", description = "TLS towards other next hops: NONE, MAY (opportunistic), ENCRYPT,"
+            + " VERIFY (certificate chain and host name checked)")
     private TlsPolicy tls = TlsPolicy.MAY;
-    @UriParam(description = "Per-domain TLS, domain=none|may|encrypt, comma-separated")
+    @UriParam(description = "Per-domain TLS, domain=none|may|encrypt|verify, comma-separated")
     private String tlsPolicies = "";
+    @UriParam(description = "Directory where mail for postmaster@<heloName> is kept; blank: it is relayed like any mail")
+    private String postmasterDirectory = "";
+    @UriParam(description = "PEM file of the CA certificates VERIFY trusts; blank: the JDK's trust store")
+    private String tlsCaFile = "";
     @UriParam(defaultValue = "TLSv1.3,TLSv1.2", description = "TLS versions offered to next hops")
     private String tlsProtocols = "TLSv1.3,TLSv1.2";
     @UriParam(defaultValue = "true", description = "Look up MX hosts for domains the transport map and smarthost do not take")
@@ -39,18 +45,77 @@ public class SmtpRelayConfiguration implements Cloneable {
     private int maxHops = 50;
     @UriParam(defaultValue = "50", description = "Recipients per transaction")
     private int maxRecipients = 50;
-    @UriParam(defaultValue = "20", description = "Connections per next hop at once")
-    private int maxConnectionsPerDestination = 20;
+    @UriParam(defaultValue = "10", description = "Connections per next-hop address at once (keep it well below the"
+            + " relay's consumers, so one slow destination cannot hold them all)")
+    private int maxConnectionsPerDestination = 10;
+    @UriParam(defaultValue = "2s", description = "How long a delivery waits for a connection to a next hop that has"
+            + " all of its connections busy; then the mail goes back to its queue for a little while")
+    private Duration destinationWait = Duration.ofSeconds(2);
+    @UriParam(defaultValue = "3", description = "Failed connection attempts in a row after which a next hop is"
+            + " suspended (its mail deferred without trying)")
+    private int suspendAfterFailures = 3;
+    @UriParam(defaultValue = "2m", description = "How long a next hop stays suspended")
+    private Duration suspendTime = Duration.ofMinutes(2);
     @UriParam(defaultValue = "100", description = "Transactions per connection before it is closed")
     private int maxReuse = 100;
     @UriParam(defaultValue = "10s", description = "How long an idle connection is kept for the next message")
     private Duration idleTimeout = Duration.ofSeconds(10);
     @UriParam(defaultValue = "30s", description = "Connect timeout")
     private Duration connectTimeout = Duration.ofSeconds(30);
-    @UriParam(defaultValue = "5m", description = "Timeout for each reply but the last")
+    @UriParam(defaultValue = "5m", description = "Timeout for the server's greeting (Postfix smtp_helo_timeout)")
+    private Duration greetingTimeout = Duration.ofMinutes(5);
+    @UriParam(defaultValue = "5m", description = "Timeout for each reply but the greeting and the last, and for each write")
     private Duration commandTimeout = Duration.ofMinutes(5);
     @UriParam(defaultValue = "10m", description = "Timeout for the reply to the end of the data")
     private Duration dataTimeout = Duration.ofMinutes(10);
+
+    public String getPostmasterDirectory() {
+        return postmasterDirectory;
+    }
+
+    public void setPostmasterDirectory(String postmasterDirectory) {
+        this.postmasterDirectory = postmasterDirectory;
+    }
+
+    public String getTlsCaFile() {
+        return tlsCaFile;
+    }
+
+    public void setTlsCaFile(String tlsCaFile) {
+        this.tlsCaFile = tlsCaFile;
+    }
+
+    public Duration getDestinationWait() {
+        return destinationWait;
+    }
+
+    public void setDestinationWait(Duration destinationWait) {
+        this.destinationWait = destinationWait;
+    }
+
+    public int getSuspendAfterFailures() {
+        return suspendAfterFailures;
+    }
+
+    public void setSuspendAfterFailures(int suspendAfterFailures) {
+        this.suspendAfterFailures = suspendAfterFailures;
+    }
+
+    public Duration getSuspendTime() {
+        return suspendTime;
+    }
+
+    public void setSuspendTime(Duration suspendTime) {
+        this.suspendTime = suspendTime;
+    }
+
+    public Duration getGreetingTimeout() {
+        return greetingTimeout;
+    }
+
+    public void setGreetingTimeout(Duration greetingTimeout) {
+        this.greetingTimeout = greetingTimeout;
+    }
 
     public SmtpRelayConfiguration copy() {
         try {

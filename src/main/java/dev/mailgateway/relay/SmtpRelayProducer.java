@@ -12,6 +12,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Delivers one spooled message: recipients grouped by next hop, one attempt each, and every recipient's outcome
@@ -20,12 +22,15 @@ import org.apache.camel.support.DefaultProducer;
  */
 public class SmtpRelayProducer extends DefaultProducer {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpRelayProducer.class);
+
     private ConnectionPool pool;
     private Delivery delivery;
     private NextHops nextHops;
     private MxResolver mx;
     private SelfCheck self;
     private ScheduledExecutorService janitor;
+    private PostmasterBox postmaster;
 
     public SmtpRelayProducer(SmtpRelayEndpoint endpoint) {
         super(endpoint);
@@ -41,13 +46,19 @@ public class SmtpRelayProducer extends DefaultProducer {
         super.doStart();
         SmtpRelayConfiguration config = getEndpoint().getConfiguration();
         RelaySettings settings = new RelaySettings(LocalHost.name(config.getHeloName()), config.getMaxRecipients(),
-                config.getMaxConnectionsPerDestination(), config.getMaxReuse(), config.getIdleTimeout(),
-                config.getConnectTimeout(), config.getCommandTimeout(), config.getDataTimeout(),
-                RelaySettings.unverifiedTls(), config.getTlsProtocols().split("\\s*,\\s*"));
+                config.getMaxConnectionsPerDestination(), config.getDestinationWait(), config.getMaxReuse(),
+                config.getIdleTimeout(), config.getConnectTimeout(), config.getGreetingTimeout(),
+                config.getCommandTimeout(), config.getDataTimeout(),
+                ClientTls.of(config.getTlsCaFile(), config.getTlsProtocols()));
+        checkSmarthostTls(config);
         nextHops = NextHops.of(config.getTransportMap(), config.getSmarthost(), config.getSmarthostUsername(),
                 config.getSmarthostPassword(), config.getSmarthostTls(), config.getTls(), config.getTlsPolicies());
         pool = new ConnectionPool(settings);
-        delivery = new Delivery(pool, settings);
+        delivery = new Delivery(pool, new SuspendedHops(config.getSuspendAfterFailures(), config.getSuspendTime()),
+                settings);
+        if (config.getPostmasterDirectory() != null && !config.getPostmasterDirectory().isBlank()) {
+            postmaster = new PostmasterBox(settings.heloName(), java.nio.file.Path.of(config.getPostmasterDirectory()));
+        }
         if (config.isMx()) {
             mx = new MxResolver(config.getDnsServer(), config.getDnsTimeout());
             self = new SelfCheck(settings.heloName(), getEndpoint().getCamelContext(), config.getMxPort());
@@ -56,6 +67,25 @@ public class SmtpRelayProducer extends DefaultProducer {
                 .newSingleThreadScheduledExecutor(this, "smtp-relay-idle");
         long period = Math.max(1, config.getIdleTimeout().toSeconds());
         janitor.scheduleWithFixedDelay(() -> pool.closeIdle(config.getIdleTimeout()), period, period, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A smarthost password goes only over TLS that proves whom we talk to (verify); over TLS that does not
+     * (encrypt) only when the operator says so, with a warning; never over less.
+     */
+    private static void checkSmarthostTls(SmtpRelayConfiguration config) {
+        boolean credentials = config.getSmarthostUsername() != null && !config.getSmarthostUsername().isBlank();
+        if (!credentials || config.getSmarthost() == null || config.getSmarthost().isBlank()) {
+            return;
+        }
+        switch (config.getSmarthostTls()) {
+            case VERIFY -> { }
+            case ENCRYPT -> LOG.warn("smarthost {}: the AUTH password goes over TLS whose certificate is not checked "
+                    + "(smarthost TLS encrypt): a man in the middle can take it; use verify", config.getSmarthost());
+            default -> throw new IllegalArgumentException("smarthost " + config.getSmarthost() + " has a user and"
+                    + " password but TLS " + config.getSmarthostTls() + ": a password is only sent over TLS verify"
+                    + " (or encrypt, explicitly)");
+        }
     }
 
     @Override
@@ -80,14 +110,27 @@ public class SmtpRelayProducer extends DefaultProducer {
             return;
         }
         Map<String, List<MailAddress>> byDomain = new LinkedHashMap<>();
+        List<MailAddress> forPostmaster = new ArrayList<>();
         for (MailAddress recipient : message.recipients()) {
-            byDomain.computeIfAbsent(recipient.domainKey(), d -> new ArrayList<>()).add(recipient);
+            if (postmaster != null && postmaster.isFor(recipient)) {
+                forPostmaster.add(recipient);
+            } else {
+                byDomain.computeIfAbsent(recipient.domainKey(), d -> new ArrayList<>()).add(recipient);
+            }
         }
         List<RecipientOutcome> outcomes = new ArrayList<>();
+        if (!forPostmaster.isEmpty()) {
+            outcomes.addAll(postmaster.deliver(message, forPostmaster));
+        }
         // domains with the same next hops (the smarthost, say) share one delivery, and so their transactions
         Map<List<NextHop>, List<MailAddress>> byRoute = new LinkedHashMap<>();
         for (Map.Entry<String, List<MailAddress>> domain : byDomain.entrySet()) {
-            Route route = route(domain.getKey());
+            Route route;
+            try {
+                route = route(domain.getKey());
+            } catch (RuntimeException e) {
+                route = new Route(List.of(), internalError(message, "finding the next hop for " + domain.getKey(), e));
+            }
             if (route.failure() != null) {
                 for (MailAddress recipient : domain.getValue()) {
                     outcomes.add(RecipientOutcome.of(recipient, null, route.failure()));
@@ -97,9 +140,21 @@ public class SmtpRelayProducer extends DefaultProducer {
             }
         }
         for (Map.Entry<List<NextHop>, List<MailAddress>> group : byRoute.entrySet()) {
-            outcomes.addAll(delivery.deliver(group.getKey(), message, group.getValue()));
+            try {
+                outcomes.addAll(delivery.deliver(group.getKey(), message, group.getValue()));
+            } catch (RuntimeException e) {
+                // an outcome, not an exception: the other groups' outcomes (some delivered, maybe) must stand
+                RemoteReply error = internalError(message, "delivering to " + group.getKey(), e);
+                group.getValue().forEach(r -> outcomes.add(RecipientOutcome.of(r, null, error)));
+            }
         }
         finish(exchange, outcomes);
+    }
+
+    /** A bug or a surprise on the way: those recipients are deferred (tried again), never resent to the others. */
+    private static RemoteReply internalError(RelayMessage message, String doing, RuntimeException e) {
+        LOG.error("{}: internal error {}", message.queueId(), doing, e);
+        return OutboundConnection.local(451, "4.3.0", "internal error " + doing + ": " + e);
     }
 
     private static void finish(Exchange exchange, List<RecipientOutcome> outcomes) {

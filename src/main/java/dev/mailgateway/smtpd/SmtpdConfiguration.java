@@ -26,6 +26,9 @@ public class SmtpdConfiguration implements Cloneable {
     private long maxMessageSize = 25L * 1024 * 1024;
     @UriParam(defaultValue = "100", description = "Recipients per message; more get 452 4.5.3")
     private int maxRecipients = 100;
+    @UriParam(defaultValue = "50", description = "Received: fields a message may have (ours included); more is a"
+            + " loop, refused at the end of the data with 554 5.4.6")
+    private int maxHops = 50;
     @UriParam(defaultValue = "2048", description = "Longest command line; longer gets 500 5.5.2")
     private int maxLineLength = 2048;
     @UriParam(defaultValue = "20", description = "Error replies before the session is closed with 421")
@@ -138,6 +141,14 @@ public class SmtpdConfiguration implements Cloneable {
 
     public void setMaxMessageSize(long maxMessageSize) {
         this.maxMessageSize = maxMessageSize;
+    }
+
+    public int getMaxHops() {
+        return maxHops;
+    }
+
+    public void setMaxHops(int maxHops) {
+        this.maxHops = maxHops;
     }
 
     public int getMaxRecipients() {

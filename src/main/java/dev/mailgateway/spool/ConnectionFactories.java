@@ -8,7 +8,8 @@ import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 /**
  * The JMS connection factory: ActiveMQ with every send synchronous (a send returns once the broker has it on
  * disk), bounded send and connect waits (ActiveMQ waits forever by default, and a client must hear 451, not
- * silence), prefetch 1 (one message per consumer in memory, the rest stay for other consumers and instances),
+ * silence), queue consumers that pull (prefetch 0: a consumer busy with a slow delivery never has a second message
+ * parked behind it, which a transacted consumer with prefetch 1 gets by ActiveMQ's prefetch extension),
  * and JMS redelivery only for infrastructure faults. Pooled (pooled-jms) with many connections: a connection runs
  * its commands one at a time, so concurrent senders on separate connections share disk syncs.
  */
@@ -34,6 +35,7 @@ public final class ConnectionFactories {
         factory.setTrustAllPackages(false);
         ActiveMQPrefetchPolicy prefetch = new ActiveMQPrefetchPolicy();
         prefetch.setAll(1);
+        prefetch.setQueuePrefetch(0);
         factory.setPrefetchPolicy(prefetch);
         RedeliveryPolicy redelivery = new RedeliveryPolicy();
         redelivery.setInitialRedeliveryDelay(1000);

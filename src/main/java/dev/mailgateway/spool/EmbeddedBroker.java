@@ -1,6 +1,6 @@
 package dev.mailgateway.spool;
 
-import java.util.ArrayList;
+import jakarta.jms.InvalidSelectorException;
 import java.util.List;
 import org.apache.activemq.broker.BrokerPlugin;
 import org.apache.activemq.broker.BrokerService;
@@ -12,6 +12,7 @@ import org.apache.activemq.broker.region.policy.IndividualDeadLetterStrategy;
 import org.apache.activemq.broker.region.policy.PolicyEntry;
 import org.apache.activemq.broker.region.policy.PolicyMap;
 import org.apache.activemq.broker.region.virtual.CompositeQueue;
+import org.apache.activemq.broker.region.virtual.FilteredDestination;
 import org.apache.activemq.broker.region.virtual.VirtualDestination;
 import org.apache.activemq.broker.region.virtual.VirtualDestinationInterceptor;
 import org.apache.activemq.command.ActiveMQDestination;
@@ -60,8 +61,7 @@ public final class EmbeddedBroker extends ServiceSupport {
         broker.waitUntilStarted();
         AdminAccess.write(settings.dataDirectory(), admin.getConnectUri().toString(), settings.username(),
                 settings.password());
-        LOG.info("embedded ActiveMQ broker started: {}, spool {} -> {}", settings.dataDirectory(), Queues.SPOOL,
-                settings.archive() ? Queues.RELAY + "," + Queues.ARCHIVE : Queues.RELAY);
+        LOG.info("embedded ActiveMQ broker started: {}", settings.dataDirectory());
     }
 
     /**
@@ -91,8 +91,8 @@ public final class EmbeddedBroker extends ServiceSupport {
             service.getSystemUsage().getTempUsage().setLimit(usable / 10);
         }
         service.setDestinationPolicy(policies());
-        service.setDestinationInterceptors(new DestinationInterceptor[] {spoolFanOut(settings.archive())});
-        service.setDestinations(new ActiveMQDestination[] {new ActiveMQQueue(Queues.RELAY)});
+        service.setDestinationInterceptors(new DestinationInterceptor[] {spoolFanOut()});
+        service.setDestinations(Queues.DELIVERY.stream().map(ActiveMQQueue::new).toArray(ActiveMQDestination[]::new));
         if (settings.embeddedListen() != null && !settings.embeddedListen().isBlank()) {
             service.addConnector(settings.embeddedListen());
         }
@@ -116,19 +116,29 @@ public final class EmbeddedBroker extends ServiceSupport {
         }
     }
 
-    /** mail.spool forwards to mail.relay (and mail.archive) within the send. */
-    static VirtualDestinationInterceptor spoolFanOut(boolean archive) {
-        List<ActiveMQDestination> targets = new ArrayList<>(List.of(new ActiveMQQueue(Queues.RELAY)));
-        if (archive) {
-            targets.add(new ActiveMQQueue(Queues.ARCHIVE));
-        }
+    /**
+     * mail.spool forwards, within the send, by the properties the spool step set ({@link SpoolEnvelope}): to
+     * mail.relay or mail.relay.large, and to mail.archive when the gateway archives. config/activemq.xml says the
+     * same for an external broker.
+     */
+    static VirtualDestinationInterceptor spoolFanOut() throws InvalidSelectorException {
         CompositeQueue spool = new CompositeQueue();
         spool.setName(Queues.SPOOL);
         spool.setForwardOnly(true);
-        spool.setForwardTo(targets);
+        spool.setForwardTo(List.of(
+                filtered(Queues.RELAY, SpoolEnvelope.LARGE + " IS NULL OR " + SpoolEnvelope.LARGE + " = FALSE"),
+                filtered(Queues.RELAY_LARGE, SpoolEnvelope.LARGE + " = TRUE"),
+                filtered(Queues.ARCHIVE, SpoolEnvelope.ARCHIVE + " = TRUE")));
         VirtualDestinationInterceptor interceptor = new VirtualDestinationInterceptor();
         interceptor.setVirtualDestinations(new VirtualDestination[] {spool});
         return interceptor;
+    }
+
+    private static FilteredDestination filtered(String queue, String selector) throws InvalidSelectorException {
+        FilteredDestination destination = new FilteredDestination();
+        destination.setQueue(queue);
+        destination.setSelector(selector);
+        return destination;
     }
 
     /** Each mail queue has its own dead-letter queue, DLQ.mail.relay and so on, kept persistent. */
@@ -144,8 +154,17 @@ public final class EmbeddedBroker extends ServiceSupport {
         // bounds what is in flight; flow control would only make a queue without consumers (mail.relay while no
         // relay runs) stall every send until its timeout.
         mail.setProducerFlowControl(false);
+        // The large-message lane pages in only what its consumers take now (each message is megabytes in memory)
+        // and has a memory share of its own, so a backlog there blocks that lane's cursor, never mail.relay's.
+        PolicyEntry large = new PolicyEntry();
+        large.setQueue(Queues.RELAY_LARGE);
+        large.setDeadLetterStrategy(deadLetters);
+        large.setProducerFlowControl(false);
+        large.setLazyDispatch(true);
+        large.setMaxPageSize(4);
+        large.setUseCache(false);
         PolicyMap map = new PolicyMap();
-        map.setPolicyEntries(List.of(mail));
+        map.setPolicyEntries(List.of(mail, large));
         return map;
     }
 }

@@ -20,7 +20,8 @@ import org.apache.activemq.ScheduledMessage;
 
 /**
  * The operator's queue operations, as Postfix's mailq and postsuper: list the mail waiting (deferred in the
- * broker's scheduler, held, or on mail.relay for delivery now), retry deferred mail now, delete, hold, release.
+ * broker's scheduler, held, or on a delivery queue for delivery now), retry deferred mail now, delete, hold,
+ * release. Mail that goes back to delivery goes to mail.retry (mail.relay.large when large).
  * Every change copies before it removes: a crash in between leaves a duplicate, never a loss.
  */
 public final class QueueAdmin implements AutoCloseable {
@@ -46,7 +47,9 @@ public final class QueueAdmin implements AutoCloseable {
             entries.add(entry(message, "deferred"));
         }
         entries.addAll(browse(Queues.HOLD, "hold"));
-        entries.addAll(browse(Queues.RELAY, "active"));
+        for (String queue : Queues.DELIVERY) {
+            entries.addAll(browse(queue, "active"));
+        }
         return entries;
     }
 
@@ -55,7 +58,7 @@ public final class QueueAdmin implements AutoCloseable {
         int done = 0;
         for (Message message : scheduled()) {
             if (queueId.equals(message.getStringProperty(SmtpdConstants.QUEUE_ID))) {
-                copy(message, Queues.RELAY);
+                copy(message, lane(message));
                 removeJob(message);
                 done++;
             }
@@ -73,12 +76,15 @@ public final class QueueAdmin implements AutoCloseable {
                 done++;
             }
         }
-        return done + move(Queues.RELAY, Queues.HOLD, queueId);
+        for (String queue : Queues.DELIVERY) {
+            done += move(queue, Queues.HOLD, queueId);
+        }
+        return done;
     }
 
     /** Sends held mail to delivery now. */
     public int release(String queueId) throws JMSException {
-        return move(Queues.HOLD, Queues.RELAY, queueId);
+        return move(Queues.HOLD, null, queueId, true);
     }
 
     /** Removes the mail for good (deferred, held, or waiting for delivery). */
@@ -90,7 +96,16 @@ public final class QueueAdmin implements AutoCloseable {
                 done++;
             }
         }
-        return done + move(Queues.HOLD, null, queueId) + move(Queues.RELAY, null, queueId);
+        done += move(Queues.HOLD, null, queueId);
+        for (String queue : Queues.DELIVERY) {
+            done += move(queue, null, queueId);
+        }
+        return done;
+    }
+
+    private static String lane(Message message) throws JMSException {
+        return Queues.laterLane(message.propertyExists(SpoolEnvelope.LARGE)
+                && message.getBooleanProperty(SpoolEnvelope.LARGE));
     }
 
     /** The messages in the broker's scheduler (deferred mail), as the scheduler's BROWSE hands them over. */
@@ -138,22 +153,35 @@ public final class QueueAdmin implements AutoCloseable {
                 copy.setObjectProperty(name, original.getObjectProperty(name));
             }
         }
+        copy.setBooleanProperty(SpoolEnvelope.RETRY_NOW, true);
         try (MessageProducer producer = session.createProducer(session.createQueue(queue))) {
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
             producer.send(copy);
         }
     }
 
-    /** Takes the queue id's messages off one queue and (unless {@code to} is null) puts them on another. */
     private int move(String from, String to, String queueId) throws JMSException {
+        return move(from, to, queueId, false);
+    }
+
+    /**
+     * Takes the queue id's messages off one queue and puts them on another: {@code to}, or each on its delivery
+     * lane when {@code toLane}; with neither, they are removed.
+     */
+    private int move(String from, String to, String queueId, boolean toLane) throws JMSException {
         int moved = 0;
         try (Session transacted = connection.createSession(true, Session.SESSION_TRANSACTED);
                 MessageConsumer consumer = transacted.createConsumer(transacted.createQueue(from),
                         SmtpdConstants.QUEUE_ID + " = '" + queueId.replace("'", "''") + "'")) {
             for (Message m = consumer.receive(500); m != null; m = consumer.receive(500)) {
-                if (to != null) {
-                    try (MessageProducer producer = transacted.createProducer(transacted.createQueue(to))) {
+                String target = toLane ? lane(m) : to;
+                if (target != null) {
+                    try (MessageProducer producer = transacted.createProducer(transacted.createQueue(target))) {
                         producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                        if (toLane && m instanceof org.apache.activemq.command.ActiveMQMessage received) {
+                            received.setReadOnlyProperties(false); // received messages are read-only in JMS
+                            received.setBooleanProperty(SpoolEnvelope.RETRY_NOW, true);
+                        }
                         producer.send(m);
                     }
                 }

@@ -2,9 +2,20 @@ package dev.mailgateway.spool;
 
 /**
  * The queue layout. The inbound route makes one persistent send to {@link #SPOOL}, a composite queue the broker
- * forwards, in that same send, into {@link #RELAY} (and {@link #ARCHIVE} when the archive is on); nothing is stored
- * in mail.spool itself. Each consumer queue has its own dead-letter queue, {@code DLQ.<queue>}, for messages that
- * fail for reasons of infrastructure (not SMTP: deferred recipients go back on mail.relay, scheduled).
+ * forwards, in that same send, by the message's properties: into {@link #RELAY} (or {@link #RELAY_LARGE} for a
+ * large message) and, when the gateway archives, into {@link #ARCHIVE}; nothing is stored in mail.spool itself.
+ * <p>
+ * Delivery has three lanes, each with consumers of its own, so that no kind of mail can take all delivery
+ * capacity (Postfix's queue manager keeps incoming and deferred mail apart for the same reason):
+ * <ul>
+ *   <li>{@link #RELAY}: first attempts of new mail;</li>
+ *   <li>{@link #RETRY}: deferred mail due again, and the notifications (bounces, delay warnings) we send, whose
+ *       destinations anyone can choose by forging a sender;</li>
+ *   <li>{@link #RELAY_LARGE}: every attempt of a large message, so that messages that hold the broker's memory and
+ *       a consumer for long never stop small ones.</li>
+ * </ul>
+ * Each consumer queue has its own dead-letter queue, {@code DLQ.<queue>}, for messages that fail for reasons of
+ * infrastructure (not SMTP: deferred recipients go back on their lane, scheduled).
  */
 public final class Queues {
 
@@ -13,7 +24,17 @@ public final class Queues {
 
     public static final String SPOOL = "mail.spool";
     public static final String RELAY = "mail.relay";
+    public static final String RETRY = "mail.retry";
+    public static final String RELAY_LARGE = "mail.relay.large";
     public static final String ARCHIVE = "mail.archive";
-    /** Mail an operator put on hold: nobody consumes it until it is released back to mail.relay. */
+    /** Mail an operator put on hold: nobody consumes it until it is released back to delivery. */
     public static final String HOLD = "mail.hold";
+
+    /** The delivery queues, in the order the queue listing shows them. */
+    public static final java.util.List<String> DELIVERY = java.util.List.of(RELAY, RETRY, RELAY_LARGE);
+
+    /** The lane for another attempt of a message: retries and notifications, or large mail. */
+    public static String laterLane(boolean large) {
+        return large ? RELAY_LARGE : RETRY;
+    }
 }

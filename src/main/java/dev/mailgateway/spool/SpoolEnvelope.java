@@ -1,5 +1,8 @@
 package dev.mailgateway.spool;
 
+import dev.mailgateway.mail.DomainNames;
+import dev.mailgateway.mail.LocalHost;
+import dev.mailgateway.mail.MailAddress;
 import dev.mailgateway.smtpd.SmtpdConstants;
 import java.util.List;
 import org.apache.camel.Exchange;
@@ -10,7 +13,9 @@ import org.apache.camel.Processor;
  * Makes the envelope fit for JMS before the spool send: JMS properties carry strings and numbers only, so the
  * recipient list becomes one string, one address per line (a line break cannot occur in an address). The other
  * smtpd headers are strings, numbers or booleans already and travel as they are. Also stamps the time the message
- * was first queued, from which its age is counted.
+ * was first queued, from which its age is counted, and the two properties the spool's composite queue forwards
+ * by: {@link #LARGE} (its delivery lane) and {@link #ARCHIVE} (whether mail.archive gets a copy). The gateway
+ * decides both, so an external broker's configuration never has to agree with gateway settings.
  */
 public final class SpoolEnvelope implements Processor {
 
@@ -24,6 +29,44 @@ public final class SpoolEnvelope implements Processor {
     public static final String LAST_ERROR = "SpoolLastError";
     /** When a deferred message is due again, epoch milliseconds. Long. */
     public static final String NEXT_ATTEMPT_AT = "SpoolNextAttemptAt";
+    /** Whether the message is delivered in the large-message lane (mail.relay.large). Boolean. */
+    public static final String LARGE = "SpoolLarge";
+    /** Whether the spool also forwards the message to mail.archive. Boolean. */
+    public static final String ARCHIVE = "SpoolArchive";
+    /** An operator asked for this delivery now (queue retry, release): next hops are tried even if suspended. Boolean. */
+    public static final String RETRY_NOW = "SpoolRetryNow";
+    /** How often the message found every connection to its next hop busy since its last attempt. Integer. */
+    public static final String WAITS = "SpoolWaits";
+
+    private long largeMessageSize = 1024 * 1024;
+    private boolean archive;
+    private String postmasterDomain = "";
+    private String postmaster = "";
+
+    /** Messages larger than this (bytes) go to the large-message lane. */
+    public void setLargeMessageSize(long largeMessageSize) {
+        this.largeMessageSize = largeMessageSize;
+    }
+
+    public void setArchive(boolean archive) {
+        this.archive = archive;
+    }
+
+    /** This gateway's host name: {@code postmaster@<hostname>} is its postmaster. */
+    public void setHostname(String hostname) {
+        this.postmasterDomain = DomainNames.key(LocalHost.name(hostname));
+    }
+
+    /**
+     * Where mail for our postmaster goes: an address, or blank to keep it in files (the relay's postmaster
+     * directory). RFC 5321 §4.5.1: every server must take mail for its postmaster.
+     */
+    public void setPostmaster(String postmaster) {
+        this.postmaster = postmaster == null ? "" : postmaster.strip();
+        if (!this.postmaster.isEmpty()) {
+            MailAddress.parse(this.postmaster, true); // refuse a typo at start, not at the first message
+        }
+    }
 
     @Override
     public void process(Exchange exchange) {
@@ -32,9 +75,25 @@ public final class SpoolEnvelope implements Processor {
         if (recipients == null || recipients.isEmpty()) {
             throw new IllegalStateException("no envelope recipients to spool");
         }
-        message.setHeader(RECIPIENTS, join(recipients));
+        message.setHeader(RECIPIENTS, join(postmaster.isEmpty() ? recipients : readdressed(recipients)));
         message.setHeader(QUEUED_AT, System.currentTimeMillis());
         message.setHeader(ATTEMPTS, 0);
+        Long size = message.getHeader(SmtpdConstants.SIZE, Long.class);
+        message.setHeader(LARGE, size != null && size > largeMessageSize);
+        message.setHeader(ARCHIVE, archive);
+    }
+
+    /** Recipients with our postmaster replaced by the postmaster's address, once. */
+    private List<String> readdressed(List<?> recipients) {
+        java.util.LinkedHashSet<String> result = new java.util.LinkedHashSet<>();
+        for (Object recipient : recipients) {
+            String address = recipient.toString();
+            int at = address.lastIndexOf('@');
+            boolean ours = at > 0 && address.substring(0, at).equalsIgnoreCase("postmaster")
+                    && DomainNames.key(address.substring(at + 1)).equals(postmasterDomain);
+            result.add(ours ? postmaster : address);
+        }
+        return List.copyOf(result);
     }
 
     public static String join(List<?> recipients) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailgateway.mail.QueueId;
 import dev.mailgateway.smtpd.SmtpdConstants;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.camel.Exchange;
@@ -44,12 +43,14 @@ class ArchiveWriterTest {
     }
 
     @Test
-    void neverOverwritesAnArchivedMessage() throws Exception {
+    void aRedeliveredMessageFindsItsFileWrittenAndSucceedsWithoutOverwritingIt() throws Exception {
         String id = QueueId.next();
         writer(dir).process(exchange(id, new byte[] {1}));
-        assertThatThrownBy(() -> writer(dir).process(exchange(id, new byte[] {2})))
-                .isInstanceOf(FileAlreadyExistsException.class);
+        writer(dir).process(exchange(id, new byte[] {1})); // the same message again, after a rollback
         assertThat(Files.readAllBytes(dir.resolve(id + ".eml"))).containsExactly(1);
+        try (var files = Files.list(dir)) {
+            assertThat(files).hasSize(1);
+        }
     }
 
     @Test
