@@ -1,5 +1,6 @@
 package dev.mailgateway.smtpd.internal;
 
+import dev.mailgateway.auth.AuthThrottle;
 import dev.mailgateway.mail.MailAddress;
 import dev.mailgateway.mail.SmtpReply;
 import dev.mailgateway.policy.PolicyQuery;
@@ -10,6 +11,7 @@ import dev.mailgateway.smtpd.internal.command.SmtpCommand;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -289,15 +291,39 @@ public final class SmtpSession {
         authExchange = exchange;
     }
 
-    /** The exchange has the credentials: check them off the event loop, then answer 235, or 535 after a delay. */
+    /**
+     * The exchange has the credentials: check them off the event loop, then answer 235, or 535 after a delay. The
+     * throttle is asked here, before the check starts, and not only at AUTH: a session that began AUTH before its
+     * address was blocked, or one of many sessions guessing at once, gets no check past the limit.
+     */
     void verify(String mechanism, String user, String password) {
         authExchange = null;
+        AuthThrottle.Attempt attempt = settings.auth().throttle().begin(client.getAddress());
+        if (attempt == null) {
+            LOG.info("{}: AUTH {} for user=<{}> not checked: too many failed attempts from this address",
+                    clientText(), mechanism, user);
+            connection.writeAndClose(settings.replies().tooManyAuthFailures());
+            return;
+        }
         connection.pause();
-        settings.auth().authenticator().authenticate(user, password)
-                .whenComplete((ok, error) -> connection.onLoop(() -> authenticated(mechanism, user, ok, error)));
+        CompletionStage<Boolean> answer;
+        try {
+            answer = settings.auth().authenticator().authenticate(user, password);
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete((ok, error) -> {
+            // counted here, not on the loop: the slot is given back even when the session is gone
+            boolean wrong = error == null && !Boolean.TRUE.equals(ok);
+            int failures = wrong ? attempt.failed() : 0;
+            if (!wrong) {
+                attempt.ended();
+            }
+            connection.onLoop(() -> authenticated(mechanism, user, ok, error, failures));
+        });
     }
 
-    private void authenticated(String mechanism, String user, Boolean ok, Throwable error) {
+    private void authenticated(String mechanism, String user, Boolean ok, Throwable error, int failures) {
         if (error != null) {
             LOG.error("{}: AUTH {} could not be checked", clientText(), mechanism, error);
             connection.resume();
@@ -308,7 +334,6 @@ public final class SmtpSession {
             connection.resume();
             reply(Replies.AUTH_OK);
         } else {
-            int failures = settings.auth().throttle().failed(client.getAddress());
             LOG.info("{}: AUTH {} failed for user=<{}> ({} failures)", clientText(), mechanism, user, failures);
             if (settings.auth().throttle().isBlocked(client.getAddress())) {
                 connection.writeAndClose(settings.replies().tooManyAuthFailures());
