@@ -2,6 +2,7 @@ package dev.mailgateway.relay;
 
 import dev.mailgateway.mail.LocalHost;
 import dev.mailgateway.mail.MailAddress;
+import dev.mailgateway.mail.Printable;
 import dev.mailgateway.mail.QueueId;
 import dev.mailgateway.smtpd.SmtpdConstants;
 import dev.mailgateway.spool.Queues;
@@ -96,8 +97,9 @@ public class DeliveryReport implements Processor {
                 case DEFERRED -> expired ? "expired" : "deferred";
             };
             LOG.info("{}: to=<{}>, relay={}, attempt={}, delay={}s, dsn={}, status={} ({})", queueId,
-                    outcome.recipient(), outcome.nextHop() == null ? "none" : outcome.nextHop().label(), attempt,
-                    age.toSeconds(), outcome.reply().dsnStatus(), status, outcome.reply());
+                    Printable.escape(outcome.recipient().toString()),
+                    outcome.nextHop() == null ? "none" : outcome.nextHop().label(), attempt, age.toSeconds(),
+                    outcome.reply().dsnStatus(), status, Printable.escape(outcome.reply().toString()));
             if (outcome.status() == RecipientOutcome.Status.FAILED) {
                 bounced.add(new DeliveryStatusNotification.Entry(outcome.recipient(), "failed", outcome.reply(),
                         outcome.nextHop()));

@@ -2,6 +2,7 @@ package dev.mailgateway.smtpd.internal;
 
 import dev.mailgateway.auth.AuthThrottle;
 import dev.mailgateway.mail.MailAddress;
+import dev.mailgateway.mail.Printable;
 import dev.mailgateway.mail.SmtpReply;
 import dev.mailgateway.policy.PolicyQuery;
 import dev.mailgateway.policy.PolicyResult;
@@ -24,7 +25,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class SmtpSession {
 
-    /** Postfix-style log lines an operator greps by queue id or client: one logger for the listener. */
+    /**
+     * Postfix-style log lines an operator greps by queue id or client: one logger for the listener. What the client
+     * chose (HELO, AUTH user, addresses, a verb) goes in through {@link Printable#escape}: one event, one line.
+     */
     private static final Logger LOG = LoggerFactory.getLogger("dev.mailgateway.smtpd");
 
     private static final InputReader PREGREET = (in, session) -> {
@@ -109,7 +113,7 @@ public final class SmtpSession {
         if (noService && command != CommandTable.QUIT) {
             reply(Replies.NO_SERVICE);
         } else if (command == null) {
-            LOG.debug("{}: unknown command: {}", clientText(), verb);
+            LOG.debug("{}: unknown command: {}", clientText(), Printable.escape(verb));
             reply(Replies.UNKNOWN_COMMAND);
         } else {
             command.execute(this, argument);
@@ -200,8 +204,11 @@ public final class SmtpSession {
 
     /** The reply for a refusal by policy, logged as Postfix logs restriction rejects. */
     public void refuse(Stage stage, SmtpReply refusal, MailAddress sender, MailAddress recipient) {
-        LOG.info("NOQUEUE: reject: {} from {}: {}; from=<{}> to=<{}> helo=<{}>", stage, clientText(), refusal,
-                sender == null ? "" : sender, recipient == null ? "" : recipient, helo == null ? "" : helo);
+        // the refusal may quote the address back (Relay access denied), so it is escaped too
+        LOG.info("NOQUEUE: reject: {} from {}: {}; from=<{}> to=<{}> helo=<{}>", stage, clientText(),
+                Printable.escape(refusal.toString()), sender == null ? "" : Printable.escape(sender.toString()),
+                recipient == null ? "" : Printable.escape(recipient.toString()),
+                helo == null ? "" : Printable.escape(helo));
         reply(refusal);
     }
 
@@ -301,7 +308,7 @@ public final class SmtpSession {
         AuthThrottle.Attempt attempt = settings.auth().throttle().begin(client.getAddress());
         if (attempt == null) {
             LOG.info("{}: AUTH {} for user=<{}> not checked: too many failed attempts from this address",
-                    clientText(), mechanism, user);
+                    clientText(), mechanism, Printable.escape(user));
             connection.writeAndClose(settings.replies().tooManyAuthFailures());
             return;
         }
@@ -330,11 +337,12 @@ public final class SmtpSession {
             reply(Replies.AUTH_TEMPORARY);
         } else if (Boolean.TRUE.equals(ok)) {
             authUser = user;
-            LOG.info("{}: AUTH {} as {}", clientText(), mechanism, user);
+            LOG.info("{}: AUTH {} as {}", clientText(), mechanism, Printable.escape(user));
             connection.resume();
             reply(Replies.AUTH_OK);
         } else {
-            LOG.info("{}: AUTH {} failed for user=<{}> ({} failures)", clientText(), mechanism, user, failures);
+            LOG.info("{}: AUTH {} failed for user=<{}> ({} failures)", clientText(), mechanism, Printable.escape(user),
+                    failures);
             if (settings.auth().throttle().isBlocked(client.getAddress())) {
                 connection.writeAndClose(settings.replies().tooManyAuthFailures());
                 return;
@@ -523,11 +531,14 @@ public final class SmtpSession {
     private void logOutcome(ReceivedMessage received, SmtpReply reply) {
         if (reply.isPositive()) {
             LOG.info("{}: from=<{}> to=<{}> size={} client={} helo=<{}>{}: {}", received.queueId(),
-                    received.envelope().sender(), recipientsText(received), received.content().size(),
-                    clientText(), received.helo(), authUser == null ? "" : " sasl_username=" + authUser, reply);
+                    Printable.escape(received.envelope().sender().toString()), recipientsText(received),
+                    received.content().size(), clientText(), Printable.escape(received.helo()),
+                    authUser == null ? "" : " sasl_username=" + Printable.escape(authUser),
+                    Printable.escape(reply.toString()));
         } else {
-            LOG.info("{}: reject: DATA from {}: {}; from=<{}>", received.queueId(), clientText(), reply,
-                    received.envelope().sender());
+            LOG.info("{}: reject: DATA from {}: {}; from=<{}>", received.queueId(), clientText(),
+                    Printable.escape(reply.toString()),
+                    Printable.escape(received.envelope().sender().toString()));
         }
     }
 
@@ -535,7 +546,7 @@ public final class SmtpSession {
     private static String recipientsText(ReceivedMessage received) {
         StringBuilder sb = new StringBuilder();
         for (MailAddress recipient : received.envelope().recipients()) {
-            sb.append(sb.length() == 0 ? "" : ">,<").append(recipient);
+            sb.append(sb.length() == 0 ? "" : ">,<").append(Printable.escape(recipient.toString()));
         }
         return sb.toString();
     }
