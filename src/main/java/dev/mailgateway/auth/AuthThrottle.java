@@ -31,6 +31,11 @@ public final class AuthThrottle {
         this.windowNanos = window.toNanos();
     }
 
+    /** Failures that block a client. */
+    public int maxFailures() {
+        return maxFailures;
+    }
+
     /** Whether the client failed too often: it gets no further password checks until the window has passed. */
     public boolean isBlocked(InetAddress client) {
         Client c = clients.get(key(client));

@@ -343,7 +343,8 @@ public final class SmtpSession {
         } else {
             LOG.info("{}: AUTH {} failed for user=<{}> ({} failures)", clientText(), mechanism, Printable.escape(user),
                     failures);
-            if (settings.auth().throttle().isBlocked(client.getAddress())) {
+            // this check's own count decides, not a later look that may include other sessions' failures since
+            if (failures >= settings.auth().throttle().maxFailures()) {
                 connection.writeAndClose(settings.replies().tooManyAuthFailures());
                 return;
             }
