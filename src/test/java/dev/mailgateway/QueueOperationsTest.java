@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.mailgateway.spool.QueueCommand;
 import dev.mailgateway.testing.Archive;
 import dev.mailgateway.testing.LogLines;
+import dev.mailgateway.testing.ScriptedServer;
 import dev.mailgateway.testing.Sink;
 import dev.mailgateway.testing.SmtpClient;
 import dev.mailgateway.testing.TestGateway;
@@ -89,6 +90,30 @@ class QueueOperationsTest {
                 assertThat(queue("retry", third).status()).isEqualTo(1);
                 assertThat(sink.tokens()).containsExactlyInAnyOrder("1", "2");
             }
+        }
+    }
+
+    /** A next hop's reply that would clear the operator's screen (ESC, and U+009B, CSI for some terminals). */
+    @Test
+    void whatANextHopWroteIsEscapedInTheRelayLogAndInQueueList() throws Exception {
+        String screenClearing = "\u001b[2J\u001b[H\u009b2Jmailbox busy\rFAKE";
+        try (ScriptedServer nextHop = ScriptedServer.start((command, connection) -> command.startsWith("RCPT")
+                ? "450 4.2.0 " + screenClearing : command.startsWith("EHLO") ? "250 scripted.test"
+                : command.equals("QUIT") ? "221 2.0.0 bye" : "250 2.0.0 ok");
+                LogLines log = new LogLines("dev.mailgateway.relay");
+                TestGateway gateway = TestGateway.start(dir, Map.of("gateway.transport-map", "dest.test="
+                        + nextHop.address(), "gateway.relay.retry-schedule", "1h", "gateway.relay.mx", "false",
+                        "gateway.submission.enabled", "false", "gateway.submissions.enabled", "false"))) {
+            String id = send(gateway.port(), "1");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> log.lines().stream().anyMatch(l -> l.contains("deferred, attempt 2 in 1h")));
+            String escaped = "450 4.2.0 \\x1b[2J\\x1b[H\\u009b2Jmailbox busy\\rFAKE";
+            assertThat(log.lines()).filteredOn(l -> l.contains("status=deferred")).singleElement().asString()
+                    .contains(id).contains("(" + escaped + ")").doesNotContain("\u001b", "\u009b", "\r");
+
+            Run list = queue("list");
+            assertThat(list.status()).isZero();
+            assertThat(list.output()).contains(id).contains(escaped + ")").doesNotContain("\u001b", "\u009b", "\r");
         }
     }
 

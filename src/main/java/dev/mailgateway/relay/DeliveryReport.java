@@ -2,6 +2,7 @@ package dev.mailgateway.relay;
 
 import dev.mailgateway.mail.LocalHost;
 import dev.mailgateway.mail.MailAddress;
+import dev.mailgateway.mail.Printable;
 import dev.mailgateway.mail.QueueId;
 import dev.mailgateway.smtpd.SmtpdConstants;
 import dev.mailgateway.spool.Queues;
@@ -144,8 +145,10 @@ public class DeliveryReport implements Processor {
                 case WAITING -> "waiting";
             };
             LOG.info("{}: to=<{}>, relay={}, attempt={}, delay={}s, dsn={}, status={} ({})", attempt.queueId(),
-                    outcome.recipient(), outcome.nextHop() == null ? "none" : outcome.nextHop().label(),
-                    attempt.number(), attempt.age().toSeconds(), outcome.reply().dsnStatus(), status, outcome.reply());
+                    Printable.escape(outcome.recipient().toString()),
+                    outcome.nextHop() == null ? "none" : outcome.nextHop().label(), attempt.number(),
+                    attempt.age().toSeconds(), outcome.reply().dsnStatus(), status,
+                    Printable.escape(outcome.reply().toString()));
             switch (outcome.status()) {
                 case FAILED -> bounced.add(entry(outcome, "failed", outcome.reply()));
                 case DEFERRED -> {

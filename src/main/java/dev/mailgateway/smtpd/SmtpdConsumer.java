@@ -13,6 +13,7 @@ import dev.mailgateway.policy.PolicyCheck;
 import dev.mailgateway.policy.RecipientMap;
 import dev.mailgateway.policy.RecipientValidation;
 import dev.mailgateway.policy.RelayControl;
+import dev.mailgateway.policy.SenderSpecifiedRouting;
 import dev.mailgateway.smtpd.internal.AuthSettings;
 import dev.mailgateway.smtpd.internal.HostReplies;
 import dev.mailgateway.smtpd.internal.ListenerSettings;
@@ -148,6 +149,7 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
             HostReplies replies) throws Exception {
         List<PolicyCheck> checks = new ArrayList<>();
         checks.add(new RelayControl(DomainList.parse(config.getRelayDomains()), trusted, hostname));
+        checks.add(new SenderSpecifiedRouting(trusted));
         if (!isBlank(config.getRecipientMap())) {
             RecipientMap map = new RecipientMap(Path.of(config.getRecipientMap().trim()), config.getRecipientDelimiter());
             watch(map.file());

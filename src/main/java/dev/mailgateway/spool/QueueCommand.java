@@ -1,5 +1,6 @@
 package dev.mailgateway.spool;
 
+import dev.mailgateway.mail.Printable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -67,6 +68,7 @@ public final class QueueCommand {
         }
     }
 
+    /** Senders, recipients and next hops' replies are others' text: escaped, so they cannot drive the terminal. */
     private static int list(List<QueueAdmin.Entry> entries, PrintStream out) {
         if (entries.isEmpty()) {
             out.println("Mail queue is empty");
@@ -74,16 +76,16 @@ public final class QueueCommand {
         }
         out.printf("%-20s %-8s %9s %-20s %s%n", "-Queue ID-", "-State-", "-Size-", "-Arrival Time-", "-Sender/Recipient-");
         for (QueueAdmin.Entry e : entries) {
-            out.printf("%-20s %-8s %9d %-20s %s%n", e.queueId(), e.state(), e.size(),
+            out.printf("%-20s %-8s %9d %-20s %s%n", Printable.escape(e.queueId()), e.state(), e.size(),
                     e.queuedAt() == 0 ? "" : TIME.format(Instant.ofEpochMilli(e.queuedAt())),
-                    e.sender() == null || e.sender().isEmpty() ? "MAILER-DAEMON" : e.sender());
+                    e.sender() == null || e.sender().isEmpty() ? "MAILER-DAEMON" : Printable.escape(e.sender()));
             if (e.state().equals("deferred")) {
                 out.printf("%61s(attempt %d, next %s: %s)%n", "", e.attempts(),
                         e.nextAttemptAt() == 0 ? "?" : TIME.format(Instant.ofEpochMilli(e.nextAttemptAt())),
-                        e.lastError() == null ? "" : e.lastError());
+                        e.lastError() == null ? "" : Printable.escape(e.lastError()));
             }
             for (String recipient : e.recipients()) {
-                out.printf("%61s%s%n", "", recipient);
+                out.printf("%61s%s%n", "", Printable.escape(recipient));
             }
         }
         out.println("-- " + entries.size() + " messages");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailgateway.auth.PasswordHash;
 import dev.mailgateway.testing.AngusMail;
+import dev.mailgateway.testing.LogLines;
 import dev.mailgateway.testing.SmtpClient;
 import dev.mailgateway.testing.TestListener;
 import dev.mailgateway.testing.TraceHeader;
@@ -16,7 +17,9 @@ import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import org.apache.camel.Message;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -177,6 +180,69 @@ class AuthTest {
                 again.command("AUTH PLAIN " + plain("alice", "wonderland"), "421 4.7.0");
                 assertThat(again.isClosedByServer()).isTrue();
             }
+        }
+    }
+
+    /** Password checks that were made, as the listener logs each one's outcome. */
+    private static long passwordChecks(LogLines log) {
+        return log.lines().stream().filter(l -> l.contains(": AUTH PLAIN failed for user=<")
+                || l.contains(": AUTH LOGIN failed for user=<") || l.matches(".*: AUTH (PLAIN|LOGIN) as .*")).count();
+    }
+
+    @Test
+    void parallelGuessesGetNoMorePasswordChecksThanTheLimitAndTheRightPasswordAfterItGets421() throws Exception {
+        int limit = 5;
+        List<SmtpClient> sessions = new ArrayList<>();
+        try (LogLines log = new LogLines("dev.mailgateway.smtpd");
+                TestListener listener = TestListener.start(options("authMaxFailures=" + limit))) {
+            for (int i = 0; i < 12; i++) {
+                SmtpClient session = tlsSession(listener.port());
+                sessions.add(session);
+                session.command("EHLO client.test", "250 ");
+            }
+            for (SmtpClient session : sessions) { // all at once: their checks are in flight together
+                session.send("AUTH PLAIN " + plain("alice", "guess"));
+            }
+            List<String> replies = new ArrayList<>();
+            for (SmtpClient session : sessions) {
+                replies.add(session.reply());
+            }
+            assertThat(replies).allMatch(r -> r.startsWith("535 5.7.8 ")
+                    || r.equals("421 4.7.0 mx.gateway.test Error: too many failed authentication attempts"));
+            assertThat(replies).filteredOn(r -> r.startsWith("535 ")).hasSize(limit - 1);
+            assertThat(passwordChecks(log)).isEqualTo(limit);
+
+            SmtpClient stillOpen = sessions.get(replies.indexOf(replies.stream()
+                    .filter(r -> r.startsWith("535 ")).findFirst().orElseThrow()));
+            stillOpen.command("AUTH PLAIN " + plain("alice", "wonderland"),
+                    "421 4.7.0 mx.gateway.test Error: too many failed authentication attempts");
+            assertThat(stillOpen.isClosedByServer()).isTrue();
+            assertThat(passwordChecks(log)).isEqualTo(limit);
+        } finally {
+            for (SmtpClient session : sessions) {
+                session.close();
+            }
+        }
+    }
+
+    @Test
+    void authLoginBegunBeforeTheAddressWasBlockedGets421ForItsPasswordUnchecked() throws Exception {
+        try (LogLines log = new LogLines("dev.mailgateway.smtpd");
+                TestListener listener = TestListener.start(options("authMaxFailures=3"));
+                SmtpClient patient = tlsSession(listener.port())) {
+            patient.command("EHLO client.test", "250 ");
+            patient.command("AUTH LOGIN", "334 VXNlcm5hbWU6");
+            patient.command(b64("alice"), "334 UGFzc3dvcmQ6");
+            try (SmtpClient guesser = tlsSession(listener.port())) {
+                guesser.command("EHLO client.test", "250 ");
+                guesser.command("AUTH PLAIN " + plain("alice", "guess1"), "535 5.7.8");
+                guesser.command("AUTH PLAIN " + plain("alice", "guess2"), "535 5.7.8");
+                guesser.command("AUTH PLAIN " + plain("alice", "guess3"), "421 4.7.0");
+            }
+            patient.command(b64("wonderland"),
+                    "421 4.7.0 mx.gateway.test Error: too many failed authentication attempts");
+            assertThat(patient.isClosedByServer()).isTrue();
+            assertThat(passwordChecks(log)).isEqualTo(3);
         }
     }
 

@@ -2,11 +2,14 @@ package dev.mailgateway.smtpd;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.mailgateway.auth.PasswordHash;
 import dev.mailgateway.testing.SmtpClient;
 import dev.mailgateway.testing.TestListener;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +29,58 @@ class RelayControlTest {
             client.command("RCPT TO:<z@sub.test>", "554 5.7.1 <z@sub.test>: Relay access denied");
             client.command("RCPT TO:<z@other.test>", "554 5.7.1 <z@other.test>: Relay access denied");
             client.command("RCPT TO:<z@dest.test.evil.test>", "554 5.7.1");
-            client.command("RCPT TO:<z%other.test@dest.test>", "250 "); // a local part, relayed to dest.test only
+        }
+    }
+
+    /** Postfix's allow_untrusted_routing=no: dest.test would pass these on to other.test. */
+    @Test
+    void untrustedClientsMayNotUseSenderSpecifiedRoutingEvenToRelayDomains(@TempDir Path dir) throws Exception {
+        Path map = dir.resolve("relay-recipients");
+        Files.writeString(map, "alice@valid.test\n");
+        try (TestListener listener = TestListener.start(UNTRUSTED + "&relayDomains=dest.test,valid.test&recipientMap="
+                + map); SmtpClient client = SmtpClient.ehlo(listener.port())) {
+            client.command("MAIL FROM:<a@src.test>", "250 ");
+            client.command("RCPT TO:<user%other.test@dest.test>",
+                    "554 5.7.1 <user%other.test@dest.test>: Relay access denied");
+            client.command("RCPT TO:<\"user@other.test\"@dest.test>",
+                    "554 5.7.1 <\"user@other.test\"@dest.test>: Relay access denied");
+            client.command("RCPT TO:<other.test!user@dest.test>",
+                    "554 5.7.1 <other.test!user@dest.test>: Relay access denied");
+            client.command("RCPT TO:<\"user%other.test\"@dest.test>", "554 5.7.1");
+            // the recipient map would take it by its user+extension rule
+            client.command("RCPT TO:<alice+x%other.test@valid.test>",
+                    "554 5.7.1 <alice+x%other.test@valid.test>: Relay access denied");
+            client.command("RCPT TO:<alice+x@valid.test>", "250 2.1.5");
+            client.command("RCPT TO:<\"user name\"@dest.test>", "250 2.1.5");
+            client.command("RCPT TO:<user.name@dest.test>", "250 2.1.5");
+        }
+    }
+
+    @Test
+    void trustedClientsKeepSenderSpecifiedRouting() throws Exception {
+        try (TestListener listener = TestListener.start("trustedNetworks=127.0.0.0/8&relayDomains=dest.test");
+                SmtpClient client = SmtpClient.ehlo(listener.port())) {
+            client.command("MAIL FROM:<a@src.test>", "250 ");
+            client.command("RCPT TO:<user%other.test@dest.test>", "250 2.1.5");
+            client.command("RCPT TO:<\"user@other.test\"@dest.test>", "250 2.1.5");
+            client.command("RCPT TO:<other.test!user@far-away.test>", "250 2.1.5");
+        }
+    }
+
+    @Test
+    void authenticatedClientsKeepSenderSpecifiedRouting(@TempDir Path dir) throws Exception {
+        Path users = dir.resolve("users");
+        Files.writeString(users, "alice:" + PasswordHash.bcrypt("wonderland") + "\n");
+        String plain = Base64.getEncoder().encodeToString("\0alice\0wonderland".getBytes(StandardCharsets.UTF_8));
+        try (TestListener listener = TestListener.start(UNTRUSTED + "&relayDomains=dest.test&tls=none&auth=optional"
+                + "&authPlaintext=true&authUsers=" + users); SmtpClient client = SmtpClient.ehlo(listener.port())) {
+            client.command("MAIL FROM:<a@src.test>", "250 ");
+            client.command("RCPT TO:<user%other.test@dest.test>", "554 5.7.1");
+            client.command("RSET", "250 ");
+            client.command("AUTH PLAIN " + plain, "235 ");
+            client.command("MAIL FROM:<a@src.test>", "250 ");
+            client.command("RCPT TO:<user%other.test@dest.test>", "250 2.1.5");
+            client.command("RCPT TO:<other.test!user@far-away.test>", "250 2.1.5");
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.mailgateway.smtpd.internal;
 
+import dev.mailgateway.auth.AuthThrottle;
 import dev.mailgateway.mail.MailAddress;
+import dev.mailgateway.mail.Printable;
 import dev.mailgateway.mail.SmtpReply;
 import dev.mailgateway.policy.PolicyQuery;
 import dev.mailgateway.policy.PolicyResult;
@@ -10,6 +12,7 @@ import dev.mailgateway.smtpd.internal.command.SmtpCommand;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +25,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class SmtpSession {
 
-    /** Postfix-style log lines an operator greps by queue id or client: one logger for the listener. */
+    /**
+     * Postfix-style log lines an operator greps by queue id or client: one logger for the listener. What the client
+     * chose (HELO, AUTH user, addresses, a verb) goes in through {@link Printable#escape}: one event, one line.
+     */
     private static final Logger LOG = LoggerFactory.getLogger("dev.mailgateway.smtpd");
 
     private static final InputReader PREGREET = (in, session) -> {
@@ -107,7 +113,7 @@ public final class SmtpSession {
         if (noService && command != CommandTable.QUIT) {
             reply(Replies.NO_SERVICE);
         } else if (command == null) {
-            LOG.debug("{}: unknown command: {}", clientText(), verb);
+            LOG.debug("{}: unknown command: {}", clientText(), Printable.escape(verb));
             reply(Replies.UNKNOWN_COMMAND);
         } else {
             command.execute(this, argument);
@@ -198,8 +204,11 @@ public final class SmtpSession {
 
     /** The reply for a refusal by policy, logged as Postfix logs restriction rejects. */
     public void refuse(Stage stage, SmtpReply refusal, MailAddress sender, MailAddress recipient) {
-        LOG.info("NOQUEUE: reject: {} from {}: {}; from=<{}> to=<{}> helo=<{}>", stage, clientText(), refusal,
-                sender == null ? "" : sender, recipient == null ? "" : recipient, helo == null ? "" : helo);
+        // the refusal may quote the address back (Relay access denied), so it is escaped too
+        LOG.info("NOQUEUE: reject: {} from {}: {}; from=<{}> to=<{}> helo=<{}>", stage, clientText(),
+                Printable.escape(refusal.toString()), sender == null ? "" : Printable.escape(sender.toString()),
+                recipient == null ? "" : Printable.escape(recipient.toString()),
+                helo == null ? "" : Printable.escape(helo));
         reply(refusal);
     }
 
@@ -289,28 +298,53 @@ public final class SmtpSession {
         authExchange = exchange;
     }
 
-    /** The exchange has the credentials: check them off the event loop, then answer 235, or 535 after a delay. */
+    /**
+     * The exchange has the credentials: check them off the event loop, then answer 235, or 535 after a delay. The
+     * throttle is asked here, before the check starts, and not only at AUTH: a session that began AUTH before its
+     * address was blocked, or one of many sessions guessing at once, gets no check past the limit.
+     */
     void verify(String mechanism, String user, String password) {
         authExchange = null;
+        AuthThrottle.Attempt attempt = settings.auth().throttle().begin(client.getAddress());
+        if (attempt == null) {
+            LOG.info("{}: AUTH {} for user=<{}> not checked: too many failed attempts from this address",
+                    clientText(), mechanism, Printable.escape(user));
+            connection.writeAndClose(settings.replies().tooManyAuthFailures());
+            return;
+        }
         connection.pause();
-        settings.auth().authenticator().authenticate(user, password)
-                .whenComplete((ok, error) -> connection.onLoop(() -> authenticated(mechanism, user, ok, error)));
+        CompletionStage<Boolean> answer;
+        try {
+            answer = settings.auth().authenticator().authenticate(user, password);
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete((ok, error) -> {
+            // counted here, not on the loop: the slot is given back even when the session is gone
+            boolean wrong = error == null && !Boolean.TRUE.equals(ok);
+            int failures = wrong ? attempt.failed() : 0;
+            if (!wrong) {
+                attempt.ended();
+            }
+            connection.onLoop(() -> authenticated(mechanism, user, ok, error, failures));
+        });
     }
 
-    private void authenticated(String mechanism, String user, Boolean ok, Throwable error) {
+    private void authenticated(String mechanism, String user, Boolean ok, Throwable error, int failures) {
         if (error != null) {
             LOG.error("{}: AUTH {} could not be checked", clientText(), mechanism, error);
             connection.resume();
             reply(Replies.AUTH_TEMPORARY);
         } else if (Boolean.TRUE.equals(ok)) {
             authUser = user;
-            LOG.info("{}: AUTH {} as {}", clientText(), mechanism, user);
+            LOG.info("{}: AUTH {} as {}", clientText(), mechanism, Printable.escape(user));
             connection.resume();
             reply(Replies.AUTH_OK);
         } else {
-            int failures = settings.auth().throttle().failed(client.getAddress());
-            LOG.info("{}: AUTH {} failed for user=<{}> ({} failures)", clientText(), mechanism, user, failures);
-            if (settings.auth().throttle().isBlocked(client.getAddress())) {
+            LOG.info("{}: AUTH {} failed for user=<{}> ({} failures)", clientText(), mechanism, Printable.escape(user),
+                    failures);
+            // this check's own count decides, not a later look that may include other sessions' failures since
+            if (failures >= settings.auth().throttle().maxFailures()) {
                 connection.writeAndClose(settings.replies().tooManyAuthFailures());
                 return;
             }
@@ -498,11 +532,14 @@ public final class SmtpSession {
     private void logOutcome(ReceivedMessage received, SmtpReply reply) {
         if (reply.isPositive()) {
             LOG.info("{}: from=<{}> to=<{}> size={} client={} helo=<{}>{}: {}", received.queueId(),
-                    received.envelope().sender(), recipientsText(received), received.content().size(),
-                    clientText(), received.helo(), authUser == null ? "" : " sasl_username=" + authUser, reply);
+                    Printable.escape(received.envelope().sender().toString()), recipientsText(received),
+                    received.content().size(), clientText(), Printable.escape(received.helo()),
+                    authUser == null ? "" : " sasl_username=" + Printable.escape(authUser),
+                    Printable.escape(reply.toString()));
         } else {
-            LOG.info("{}: reject: DATA from {}: {}; from=<{}>", received.queueId(), clientText(), reply,
-                    received.envelope().sender());
+            LOG.info("{}: reject: DATA from {}: {}; from=<{}>", received.queueId(), clientText(),
+                    Printable.escape(reply.toString()),
+                    Printable.escape(received.envelope().sender().toString()));
         }
     }
 
@@ -510,7 +547,7 @@ public final class SmtpSession {
     private static String recipientsText(ReceivedMessage received) {
         StringBuilder sb = new StringBuilder();
         for (MailAddress recipient : received.envelope().recipients()) {
-            sb.append(sb.length() == 0 ? "" : ">,<").append(recipient);
+            sb.append(sb.length() == 0 ? "" : ">,<").append(Printable.escape(recipient.toString()));
         }
         return sb.toString();
     }
