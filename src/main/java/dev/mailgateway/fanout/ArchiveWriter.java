@@ -1,5 +1,6 @@
 package dev.mailgateway.fanout;
 
+import dev.mailgateway.files.OwnerOnly;
 import dev.mailgateway.mail.QueueId;
 import dev.mailgateway.smtpd.SmtpdConstants;
 import java.io.IOException;
@@ -47,7 +48,7 @@ public class ArchiveWriter implements Processor {
     }
 
     private void write(String name, InputStream content) throws IOException {
-        Files.createDirectories(directory);
+        OwnerOnly.directory(directory);
         Path target = directory.resolve(name);
         if (Files.exists(target)) {
             throw new FileAlreadyExistsException(target.toString());

@@ -1,5 +1,6 @@
 package dev.mailgateway.spool;
 
+import dev.mailgateway.files.OwnerOnly;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +61,12 @@ public final class EmbeddedBroker extends ServiceSupport {
         // the queue tools (java -jar mail-gateway.jar queue ...) reach this broker on loopback, with the
         // credentials in admin.properties, readable only by the gateway's user; like every connector, it asks for them
         TransportConnector admin = broker.addConnector("tcp://127.0.0.1:0");
+        // The store holds every message whole: owner-only before KahaDB opens it. Files from earlier runs become
+        // 0600; those KahaDB creates from now on get the umask's 0644 (Java cannot set the umask), so the 0700
+        // directories are what keeps other users out of them.
+        OwnerOnly.tree(settings.dataDirectory(), Integer.MAX_VALUE);
+        OwnerOnly.directory(((KahaDBPersistenceAdapter) broker.getPersistenceAdapter()).getDirectory().toPath());
+        OwnerOnly.directory(broker.getSchedulerDirectoryFile().toPath());
         broker.start();
         broker.waitUntilStarted();
         AdminAccess.write(settings.dataDirectory(), admin.getConnectUri().toString(), settings.username(),
