@@ -1,6 +1,7 @@
 package dev.mailgateway;
 
 import dev.mailgateway.auth.AddUser;
+import dev.mailgateway.files.OwnerOnly;
 import dev.mailgateway.spool.QueueCommand;
 import dev.mailgateway.spool.Spool;
 import dev.mailgateway.spool.SpoolSettings;
@@ -52,8 +53,15 @@ public final class GatewayMain {
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport gateway) {
+                CamelContext context = gateway.getCamelContext();
                 try {
-                    Spool.install(gateway.getCamelContext(), spoolSettings(gateway.getCamelContext()));
+                    // mail (the broker's store, spilled and archived messages) and keys live here
+                    OwnerOnly.tree(dataDirectory(context), 1);
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException("the data directory could not be set up", e);
+                }
+                try {
+                    Spool.install(context, spoolSettings(context));
                 } catch (Exception e) {
                     throw new IllegalStateException("the spool could not be set up", e);
                 }
@@ -62,13 +70,22 @@ public final class GatewayMain {
         return main;
     }
 
+    /** {@code gateway.data-dir}; never blank, which would make the working directory the data directory. */
+    static Path dataDirectory(CamelContext context) {
+        String directory = context.getPropertiesComponent().resolveProperty("gateway.data-dir").orElse("").trim();
+        if (directory.isEmpty()) {
+            throw new IllegalStateException("gateway.data-dir is empty: name the gateway's own directory, e.g. data");
+        }
+        return Path.of(directory);
+    }
+
     /** The spool's settings from the gateway.* keys (which routes and the component use too). */
     static SpoolSettings spoolSettings(CamelContext context) {
         PropertiesComponent properties = context.getPropertiesComponent();
         java.util.function.Function<String, String> key = name -> properties.resolveProperty(name).orElse("").trim();
         return new SpoolSettings(
                 key.apply("gateway.broker.url"),
-                Path.of(key.apply("gateway.data-dir"), "broker"),
+                dataDirectory(context).resolve("broker"),
                 key.apply("gateway.broker.listen"),
                 Boolean.parseBoolean(key.apply("gateway.archive.enabled")),
                 org.apache.camel.util.TimeUtils.toDuration(key.apply("gateway.broker.send-timeout")),

@@ -9,6 +9,7 @@ import dev.mailgateway.testing.TestBroker;
 import dev.mailgateway.testing.TestGateway;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +26,13 @@ class SpoolResilienceTest {
     Path dir;
 
     private static Map<String, String> config(TestBroker broker, Sink sink, String hostname) {
-        return Map.of("gateway.broker.url", broker.url(), "gateway.broker.send-timeout", "3s",
-                "gateway.smtp.route-timeout", "8s",
+        Map<String, String> config = new HashMap<>(Map.of("gateway.broker.url", broker.url(),
+                "gateway.broker.send-timeout", "3s", "gateway.smtp.route-timeout", "8s",
                 "gateway.transport-map", "dest.test=" + sink.address(), "gateway.relay.retry-schedule", "1s",
                 "gateway.relay.consumers", "2", "gateway.hostname", hostname,
-                "gateway.submission.enabled", "false", "gateway.submissions.enabled", "false");
+                "gateway.submission.enabled", "false", "gateway.submissions.enabled", "false"));
+        config.putAll(broker.credentials());
+        return config;
     }
 
     private static void send(int port, int token) throws Exception {

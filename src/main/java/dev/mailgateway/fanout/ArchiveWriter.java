@@ -1,6 +1,6 @@
 package dev.mailgateway.fanout;
 
-import dev.mailgateway.mail.MessageFiles;
+import dev.mailgateway.files.MessageFiles;
 import dev.mailgateway.smtpd.SmtpdConstants;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,7 +2,7 @@ package dev.mailgateway.relay;
 
 import dev.mailgateway.mail.DomainNames;
 import dev.mailgateway.mail.MailAddress;
-import dev.mailgateway.mail.MessageFiles;
+import dev.mailgateway.files.MessageFiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;

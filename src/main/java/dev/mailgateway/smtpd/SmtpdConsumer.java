@@ -2,6 +2,7 @@ package dev.mailgateway.smtpd;
 
 import dev.mailgateway.auth.SenderLogins;
 import dev.mailgateway.auth.UserStore;
+import dev.mailgateway.files.OwnerOnly;
 import dev.mailgateway.mail.MailAddress;
 import dev.mailgateway.mail.ReceivedHeaders;
 import dev.mailgateway.mail.SmtpReply;
@@ -216,8 +217,8 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
     private Path spillDirectory(SmtpdConfiguration config) throws IOException {
         Path base = isBlank(config.getSpillDirectory())
                 ? Path.of(System.getProperty("java.io.tmpdir"), "smtpd") : Path.of(config.getSpillDirectory());
-        Path directory = base.resolve(getEndpoint().getName());
-        Files.createDirectories(directory);
+        OwnerOnly.directory(base);
+        Path directory = OwnerOnly.directory(base.resolve(getEndpoint().getName()));
         try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(directory, "message-*.eml")) {
             for (Path leftover : leftovers) {
                 Files.deleteIfExists(leftover);

@@ -1,5 +1,6 @@
 package dev.mailgateway.spool;
 
+import dev.mailgateway.files.OwnerOnly;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -36,7 +37,7 @@ public final class AdminAccess {
     }
 
     static void write(Path brokerDirectory, String url, String username, String password) throws IOException {
-        Files.createDirectories(brokerDirectory);
+        OwnerOnly.directory(brokerDirectory);
         Path temp = Files.createTempFile(brokerDirectory, ".admin-", ".tmp");
         try {
             try {

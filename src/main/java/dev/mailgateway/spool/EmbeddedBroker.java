@@ -1,6 +1,8 @@
 package dev.mailgateway.spool;
 
 import jakarta.jms.InvalidSelectorException;
+import dev.mailgateway.files.OwnerOnly;
+import java.net.URI;
 import java.util.List;
 import org.apache.activemq.broker.BrokerPlugin;
 import org.apache.activemq.broker.BrokerService;
@@ -25,14 +27,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The in-process ActiveMQ broker used when no external one is configured: KahaDB under the data directory, every
  * send and commit synced to disk, scheduler support on (deferred mail waits in its store), the spool composite
- * queue, per-queue dead-letter queues. A Camel service: it starts before the routes and stops after them.
+ * queue, per-queue dead-letter queues, a user and password on every connector. A Camel service: it starts before
+ * the routes and stops after them.
  */
 public final class EmbeddedBroker extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+    private static final String LISTEN = "listen";
 
     private final SpoolSettings settings;
     private BrokerService broker;
+    private URI listening;
 
     public EmbeddedBroker(SpoolSettings settings) {
         this.settings = settings;
@@ -55,18 +60,30 @@ public final class EmbeddedBroker extends ServiceSupport {
     protected void doStart() throws Exception {
         broker = configure(new BrokerService(), settings, name(settings));
         // the queue tools (java -jar mail-gateway.jar queue ...) reach this broker on loopback, with the
-        // credentials in admin.properties, readable only by the gateway's user
+        // credentials in admin.properties, readable only by the gateway's user; like every connector, it asks for them
         TransportConnector admin = broker.addConnector("tcp://127.0.0.1:0");
+        // The store holds every message whole: owner-only before KahaDB opens it. Files from earlier runs become
+        // 0600; those KahaDB creates from now on get the umask's 0644 (Java cannot set the umask), so the 0700
+        // directories are what keeps other users out of them.
+        OwnerOnly.tree(settings.dataDirectory(), Integer.MAX_VALUE);
+        OwnerOnly.directory(((KahaDBPersistenceAdapter) broker.getPersistenceAdapter()).getDirectory().toPath());
+        OwnerOnly.directory(broker.getSchedulerDirectoryFile().toPath());
         broker.start();
         broker.waitUntilStarted();
         AdminAccess.write(settings.dataDirectory(), admin.getConnectUri().toString(), settings.username(),
                 settings.password());
+        TransportConnector listen = broker.getConnectorByName(LISTEN);
+        if (listen != null) {
+            listening = listen.getConnectUri();
+            LOG.info("embedded ActiveMQ broker listening for other gateways on {} (user {})", listening,
+                    settings.username());
+        }
         LOG.info("embedded ActiveMQ broker started: {}", settings.dataDirectory());
     }
 
     /**
      * A broker as the gateway needs it (also what a test's stand-alone broker is made of): persistent, synced,
-     * scheduler on, the spool fan-out, per-queue dead-letter queues.
+     * scheduler on, the spool fan-out, per-queue dead-letter queues, a user and password on every connector.
      */
     public static BrokerService configure(BrokerService service, SpoolSettings settings, String name) throws Exception {
         service.setBrokerName(name);
@@ -94,15 +111,28 @@ public final class EmbeddedBroker extends ServiceSupport {
         service.setDestinationInterceptors(new DestinationInterceptor[] {spoolFanOut()});
         service.setDestinations(Queues.DELIVERY.stream().map(ActiveMQQueue::new).toArray(ActiveMQDestination[]::new));
         if (settings.embeddedListen() != null && !settings.embeddedListen().isBlank()) {
-            service.addConnector(settings.embeddedListen());
+            service.addConnector(settings.embeddedListen()).setName(LISTEN);
         }
-        if (settings.username() != null && !settings.username().isBlank()) {
-            SimpleAuthenticationPlugin authentication = new SimpleAuthenticationPlugin(List.of(
-                    new AuthenticationUser(settings.username(), settings.password(), "gateway")));
-            authentication.setAnonymousAccessAllowed(false);
-            service.setPlugins(new BrokerPlugin[] {authentication});
+        // One user on every connector (in-JVM, loopback, listen): a blank name or password is refused here, never
+        // taken to mean "no authentication" (SpoolSettings.withEmbeddedCredentials fills them in or refuses)
+        if (isBlank(settings.username()) || isBlank(settings.password())) {
+            throw new IllegalArgumentException("the broker needs a user name and a password: anonymous access is "
+                    + "never allowed");
         }
+        SimpleAuthenticationPlugin authentication = new SimpleAuthenticationPlugin(List.of(
+                new AuthenticationUser(settings.username(), settings.password(), "gateway")));
+        authentication.setAnonymousAccessAllowed(false);
+        service.setPlugins(new BrokerPlugin[] {authentication});
         return service;
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    /** Where other gateways reach this broker ({@code gateway.broker.listen}, its port bound); null: nowhere. */
+    public URI listenUri() {
+        return listening;
     }
 
     @Override
@@ -112,6 +142,7 @@ public final class EmbeddedBroker extends ServiceSupport {
             broker.stop();
             broker.waitUntilStopped();
             broker = null;
+            listening = null;
             LOG.info("embedded ActiveMQ broker stopped");
         }
     }

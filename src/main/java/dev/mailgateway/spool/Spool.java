@@ -21,10 +21,7 @@ public final class Spool {
     }
 
     public static JmsPoolConnectionFactory install(CamelContext context, SpoolSettings configured) throws Exception {
-        SpoolSettings settings = configured;
-        if (settings.embedded() && (settings.password() == null || settings.password().isBlank())) {
-            settings = settings.withCredentials("gateway", AdminAccess.newPassword());
-        }
+        SpoolSettings settings = configured.embedded() ? configured.withEmbeddedCredentials() : configured;
         if (settings.embedded()) {
             context.addService(new EmbeddedBroker(settings), true, true);
         } else {

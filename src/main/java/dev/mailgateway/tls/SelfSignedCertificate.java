@@ -1,5 +1,6 @@
 package dev.mailgateway.tls;
 
+import dev.mailgateway.files.OwnerOnly;
 import java.io.IOException;
 import java.io.Writer;
 import java.math.BigInteger;
@@ -48,7 +49,7 @@ final class SelfSignedCertificate {
         if (Files.isRegularFile(cert) && Files.isRegularFile(key)) {
             return new Path[] {cert, key};
         }
-        Files.createDirectories(directory);
+        OwnerOnly.directory(directory);
         try {
             // ECDSA P-256: every client of our ECDHE-only cipher list takes it, and signing a handshake costs a
             // few dozen microseconds where RSA-2048 costs a millisecond or more (measured here, see README)

@@ -1,21 +1,26 @@
 package dev.mailgateway.testing;
 
+import dev.mailgateway.spool.AdminAccess;
 import dev.mailgateway.spool.EmbeddedBroker;
 import dev.mailgateway.spool.SpoolSettings;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.activemq.broker.BrokerService;
 
 /**
  * A stand-alone ActiveMQ broker on a loopback port, configured as the gateway expects an external broker to be
- * (config/activemq.xml): KahaDB, scheduler, spool fan-out. It can be stopped and started again on the same store
- * and port, as an operator restarts a broker.
+ * (config/activemq.xml): KahaDB, scheduler, spool fan-out, a user and password ({@link #credentials()}). It can be
+ * stopped and started again on the same store and port, as an operator restarts a broker.
  */
 public final class TestBroker implements AutoCloseable {
 
+    private static final String USERNAME = "gateway";
+
     private final Path directory;
     private final int port;
+    private final String password = AdminAccess.newPassword();
     private BrokerService broker;
 
     private TestBroker(Path directory, int port) {
@@ -35,7 +40,7 @@ public final class TestBroker implements AutoCloseable {
 
     public void start() throws Exception {
         SpoolSettings settings = new SpoolSettings("", directory, "tcp://127.0.0.1:" + port, false,
-                Duration.ofSeconds(10), 32L * 1024 * 1024, 16, "", "");
+                Duration.ofSeconds(10), 32L * 1024 * 1024, 16, USERNAME, password);
         broker = EmbeddedBroker.configure(new BrokerService(), settings, "test-broker-" + port);
         broker.start();
         broker.waitUntilStarted();
@@ -47,6 +52,11 @@ public final class TestBroker implements AutoCloseable {
             broker.waitUntilStopped();
             broker = null;
         }
+    }
+
+    /** The gateway settings that let it in: gateway.broker.username and gateway.broker.password. */
+    public Map<String, String> credentials() {
+        return Map.of("gateway.broker.username", USERNAME, "gateway.broker.password", password);
     }
 
     /** A failover URL that reconnects quickly, as a gateway's gateway.broker.url. */

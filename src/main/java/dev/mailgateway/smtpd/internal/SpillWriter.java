@@ -1,5 +1,6 @@
 package dev.mailgateway.smtpd.internal;
 
+import dev.mailgateway.files.OwnerOnly;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -88,7 +89,7 @@ final class SpillWriter implements Runnable {
         try {
             if (!discarded && !done.isDone()) {
                 if (channel == null) {
-                    Files.createDirectories(settings.directory());
+                    OwnerOnly.directory(settings.directory());
                     file = Files.createTempFile(settings.directory(), "message-", ".eml");
                     channel = FileChannel.open(file, StandardOpenOption.WRITE);
                 }

@@ -1,5 +1,6 @@
-package dev.mailgateway.mail;
+package dev.mailgateway.files;
 
+import dev.mailgateway.mail.QueueId;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,7 +31,7 @@ public final class MessageFiles {
         if (!QueueId.isValid(queueId)) {
             throw new IllegalArgumentException("not a queue id, refusing it as a file name: " + queueId);
         }
-        Files.createDirectories(directory);
+        OwnerOnly.directory(directory);
         Path target = directory.resolve(queueId + ".eml");
         if (Files.exists(target)) {
             return target;

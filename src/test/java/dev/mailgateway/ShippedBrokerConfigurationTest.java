@@ -1,0 +1,136 @@
+package dev.mailgateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import dev.mailgateway.spool.Queues;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSSecurityException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import java.net.URI;
+import java.nio.file.Path;
+import org.apache.activemq.ActiveMQConnectionFactory;
+import org.apache.activemq.broker.BrokerFactory;
+import org.apache.activemq.broker.BrokerService;
+import org.apache.activemq.broker.TransportConnector;
+import org.apache.activemq.command.ActiveMQQueue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * config/activemq.xml, the broker docker-compose runs, started from that very file as ActiveMQ's own start script
+ * loads it (xbean:file:...). Its credentials come from GATEWAY_BROKER_USERNAME and GATEWAY_BROKER_PASSWORD; here
+ * as system properties, which its placeholders read before the environment. Its connector is moved to a free
+ * loopback port, keeping its options.
+ */
+class ShippedBrokerConfigurationTest {
+
+    private static final String USER = "GATEWAY_BROKER_USERNAME";
+    private static final String PASSWORD = "GATEWAY_BROKER_PASSWORD";
+
+    @TempDir
+    Path dir;
+
+    private BrokerService broker;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (broker != null) {
+            broker.stop();
+            broker.waitUntilStopped();
+        }
+        System.clearProperty(USER);
+        System.clearProperty(PASSWORD);
+        System.clearProperty("activemq.data");
+    }
+
+    private BrokerService load() throws Exception {
+        System.setProperty("activemq.data", dir.toString());
+        BrokerFactory.setStartDefault(false); // xbean brokers start themselves unless told otherwise
+        try {
+            return BrokerFactory.createBroker("xbean:file:config/activemq.xml");
+        } finally {
+            BrokerFactory.resetStartDefault();
+        }
+    }
+
+    private URI start(String user, String password) throws Exception {
+        System.setProperty(USER, user);
+        System.setProperty(PASSWORD, password);
+        broker = load();
+        assertThat(broker.getTransportConnectors()).hasSize(1);
+        TransportConnector openwire = broker.getTransportConnectors().get(0);
+        URI shipped = openwire.getUri();
+        assertThat(shipped.getPort()).isEqualTo(61616);
+        openwire.setUri(new URI("tcp", null, "127.0.0.1", 0, null, shipped.getQuery(), null));
+        broker.start();
+        broker.waitUntilStarted();
+        return URI.create("tcp://127.0.0.1:" + openwire.getConnectUri().getPort()); // without the server's options
+    }
+
+    private static ActiveMQConnectionFactory client(URI broker, String user, String password) {
+        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(broker);
+        factory.setUserName(user);
+        factory.setPassword(password);
+        factory.setConnectResponseTimeout(30_000);
+        factory.setWatchTopicAdvisories(false);
+        return factory;
+    }
+
+    private static void send(ActiveMQConnectionFactory factory, String queue, String text) throws Exception {
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            session.createProducer(new ActiveMQQueue(queue)).send(session.createTextMessage(text));
+        }
+    }
+
+    @Test
+    void anAnonymousClientIsRefusedAndPutsNothingOnMailRelay() throws Exception {
+        URI uri = start("gateway", "compose-secret");
+
+        assertThatThrownBy(() -> send(client(uri, null, null), Queues.RELAY, "anonymous"))
+                .isInstanceOf(JMSSecurityException.class);
+        assertThat(broker.getDestination(new ActiveMQQueue(Queues.RELAY)).getDestinationStatistics().getMessages()
+                .getCount()).isZero();
+    }
+
+    @Test
+    void aWrongPasswordIsRefused() throws Exception {
+        URI uri = start("gateway", "compose-secret");
+
+        assertThatThrownBy(() -> send(client(uri, "gateway", "not-the-secret"), Queues.SPOOL, "guess"))
+                .isInstanceOf(JMSSecurityException.class);
+        assertThatThrownBy(() -> send(client(uri, "", ""), Queues.SPOOL, "blank"))
+                .isInstanceOf(JMSSecurityException.class);
+    }
+
+    @Test
+    void theCredentialsFromTheEnvironmentLetTheGatewayIn() throws Exception {
+        URI uri = start("gateway", "compose-secret");
+
+        send(client(uri, "gateway", "compose-secret"), Queues.SPOOL, "spooled");
+
+        try (Connection connection = client(uri, "gateway", "compose-secret").createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer relay = session.createConsumer(new ActiveMQQueue(Queues.RELAY));
+            Message received = relay.receive(30_000);
+            assertThat(received).isInstanceOf(TextMessage.class);
+            assertThat(((TextMessage) received).getText()).isEqualTo("spooled");
+        }
+    }
+
+    @Test
+    void withoutCredentialsTheBrokerDoesNotStart() {
+        assumeThat(System.getenv(USER)).as("this JVM's environment sets " + USER).isNull();
+        assumeThat(System.getenv(PASSWORD)).as("this JVM's environment sets " + PASSWORD).isNull();
+
+        assertThatThrownBy(this::load).hasStackTraceContaining(USER);
+    }
+}
