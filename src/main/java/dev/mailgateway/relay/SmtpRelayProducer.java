@@ -27,7 +27,7 @@ public class SmtpRelayProducer extends DefaultProducer {
     private ConnectionPool pool;
     private Delivery delivery;
     private NextHops nextHops;
-    private MxResolver mx;
+    private java.util.function.Function<String, MxResolver.Answer> mx;
     private SelfCheck self;
     private ScheduledExecutorService janitor;
     private PostmasterBox postmaster;
@@ -60,7 +60,7 @@ public class SmtpRelayProducer extends DefaultProducer {
             postmaster = new PostmasterBox(settings.heloName(), java.nio.file.Path.of(config.getPostmasterDirectory()));
         }
         if (config.isMx()) {
-            mx = new MxResolver(config.getDnsServer(), config.getDnsTimeout());
+            mx = new MxResolver(config.getDnsServer(), config.getDnsTimeout())::resolve;
             self = new SelfCheck(settings.heloName(), getEndpoint().getCamelContext(), config.getMxPort());
         }
         janitor = getEndpoint().getCamelContext().getExecutorServiceManager()
@@ -86,6 +86,11 @@ public class SmtpRelayProducer extends DefaultProducer {
                     + " password but TLS " + config.getSmarthostTls() + ": a password is only sent over TLS verify"
                     + " (or encrypt, explicitly)");
         }
+    }
+
+    /** Tests put a resolver of their own here, one that fails as no DNS answer can make ours fail. */
+    void resolveMxWith(java.util.function.Function<String, MxResolver.Answer> resolver) {
+        this.mx = resolver;
     }
 
     @Override
@@ -176,7 +181,7 @@ public class SmtpRelayProducer extends DefaultProducer {
         if (mx == null) {
             return new Route(List.of(), OutboundConnection.local(451, "4.4.3", "no next hop for " + domain));
         }
-        MxResolver.Answer answer = mx.resolve(domain);
+        MxResolver.Answer answer = mx.apply(domain);
         if (answer.failure() != null) {
             return new Route(List.of(), answer.failure());
         }
