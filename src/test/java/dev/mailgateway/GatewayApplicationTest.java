@@ -124,8 +124,11 @@ class GatewayApplicationTest {
 
     @Test
     void shippedRouteUsesTheConfiguredLimitsAndRelayControl() throws Exception {
+        Path recipients = dataDir.resolve("relay-recipients");
+        java.nio.file.Files.writeString(recipients, "@dest.test\n");
         start(Map.of("gateway.smtp.max-message-size", "5000", "gateway.smtp.max-recipients", "2",
-                "gateway.relay-domains", "dest.test", "gateway.trusted-networks", "192.0.2.0/24"));
+                "gateway.relay-domains", "dest.test", "gateway.trusted-networks", "192.0.2.0/24",
+                "gateway.relay-recipients", recipients.toString()));
         try (SmtpClient client = SmtpClient.connect(port)) {
             assertThat(client.command("EHLO client.test", "250 ")).contains("250-SIZE 5000");
             client.command("MAIL FROM:<a@src.test>", "250 ");

@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The valid recipients of relay domains, as Postfix's relay_recipient_maps: a text file with one address per line
- * ({@code alice@example.com}) or a whole domain ({@code @example.com}). A domain with no line in the file is not
- * validated. Lookups ignore case and an address extension ({@code user+tag@}).
+ * ({@code alice@example.com}) or a whole domain ({@code @example.com}). A relay domain with no line in the file
+ * has no known users ({@link RecipientValidation} fails closed). Lookups ignore case and an address extension
+ * ({@code user+tag@}).
  */
 public final class RecipientMap {
 
@@ -40,7 +41,12 @@ public final class RecipientMap {
 
     /** True when the recipient's domain is listed in the map, so its users are validated. */
     public boolean validates(MailAddress recipient) {
-        return file.current().domains().contains(recipient.domainKey());
+        return listsDomain(recipient.domainKey());
+    }
+
+    /** True when the map has a line for the domain (a domain key). */
+    public boolean listsDomain(String domain) {
+        return file.current().domains().contains(domain);
     }
 
     /** True when the map knows the recipient (by address, address without extension, or whole domain). */

@@ -1,23 +1,44 @@
 package dev.mailgateway.policy;
 
+import dev.mailgateway.mail.DomainNames;
 import dev.mailgateway.mail.SmtpReply;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Refuses unknown users of validated relay domains at RCPT time, so the gateway never takes mail it would later
- * have to bounce to a sender that may be forged (backscatter).
+ * Refuses unknown users of relay domains at RCPT time, so the gateway never takes mail it would later have to
+ * bounce to a sender that may be forged (backscatter). Fails closed: a relay domain with no line in the recipient
+ * map has no known users, so all its recipients are refused until the map lists them, or {@code @domain} says
+ * that every user is taken (then unknown users are the next hop's to refuse, and ours to bounce). Domains the map
+ * names that are not relay domains are validated too.
  */
 public final class RecipientValidation implements PolicyCheck {
 
-    private final RecipientMap map;
+    private static final Logger LOG = LoggerFactory.getLogger(RecipientValidation.class);
 
-    public RecipientValidation(RecipientMap map) {
+    private final RecipientMap map;
+    private final DomainList relayDomains;
+
+    public RecipientValidation(RecipientMap map, DomainList relayDomains) {
         this.map = map;
+        this.relayDomains = relayDomains;
+    }
+
+    /** At start: says which relay domains will refuse everyone, so an operator is not left guessing. */
+    public void warnAboutUnlisted(String relayDomainsText) {
+        for (String entry : relayDomainsText == null ? new String[0] : relayDomainsText.split("[,\\s]+")) {
+            if (!entry.isEmpty() && !entry.startsWith(".") && !map.listsDomain(DomainNames.key(entry))) {
+                LOG.warn("relay domain {} has no line in {}: all its recipients are refused (550 5.1.1); list its "
+                        + "users, or @{} to take them all", entry, map.file().file(), entry);
+            }
+        }
     }
 
     @Override
     public CompletionStage<PolicyResult> check(PolicyQuery query) {
-        if (query.stage() != Stage.RCPT || !map.validates(query.recipient()) || map.knows(query.recipient())) {
+        if (query.stage() != Stage.RCPT || map.knows(query.recipient())
+                || !(relayDomains.contains(query.recipient().domainKey()) || map.validates(query.recipient()))) {
             return PolicyResult.passNow();
         }
         return PolicyResult.refuseNow(SmtpReply.of(550, "5.1.1",

@@ -149,12 +149,15 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
     private List<PolicyCheck> checks(SmtpdConfiguration config, NetworkList trusted, String hostname,
             HostReplies replies) throws Exception {
         List<PolicyCheck> checks = new ArrayList<>();
-        checks.add(new RelayControl(DomainList.parse(config.getRelayDomains()), trusted, hostname));
+        DomainList relayDomains = DomainList.parse(config.getRelayDomains());
+        checks.add(new RelayControl(relayDomains, trusted, hostname));
         checks.add(new SenderSpecifiedRouting(trusted));
         if (!isBlank(config.getRecipientMap())) {
             RecipientMap map = new RecipientMap(Path.of(config.getRecipientMap().trim()), config.getRecipientDelimiter());
             watch(map.file());
-            checks.add(new RecipientValidation(map));
+            RecipientValidation validation = new RecipientValidation(map, relayDomains);
+            validation.warnAboutUnlisted(config.getRelayDomains());
+            checks.add(validation);
         }
         if (!isBlank(config.getSenderLogins())) {
             SenderLogins logins = new SenderLogins(Path.of(config.getSenderLogins().trim()));
