@@ -48,9 +48,9 @@ public class SmtpRelayConfiguration implements Cloneable {
     @UriParam(defaultValue = "10", description = "Connections per next-hop address at once (keep it well below the"
             + " relay's consumers, so one slow destination cannot hold them all)")
     private int maxConnectionsPerDestination = 10;
-    @UriParam(defaultValue = "2s", description = "How long a delivery waits for a connection to a next hop that has"
+    @UriParam(defaultValue = "1s", description = "How long a delivery waits for a connection to a next hop that has"
             + " all of its connections busy; then the mail goes back to its queue for a little while")
-    private Duration destinationWait = Duration.ofSeconds(2);
+    private Duration destinationWait = Duration.ofSeconds(1);
     @UriParam(defaultValue = "3", description = "Failed connection attempts in a row after which a next hop is"
             + " suspended (its mail deferred without trying)")
     private int suspendAfterFailures = 3;

@@ -59,8 +59,8 @@ public class SmtpdConfiguration implements Cloneable {
     private int workerThreads = 64;
     @UriParam(defaultValue = "256", description = "Messages waiting for a worker; beyond it clients get 421 4.3.2")
     private int workerQueueSize = 256;
-    @UriParam(defaultValue = "60s", description = "Longest wait for the route's answer after DATA; then 451 4.3.0")
-    private Duration routeTimeout = Duration.ofSeconds(60);
+    @UriParam(defaultValue = "30s", description = "Longest wait for the route's answer after DATA; then 451 4.3.0")
+    private Duration routeTimeout = Duration.ofSeconds(30);
     @UriParam(defaultValue = "30s", description = "How long a stopping listener lets sessions finish")
     private Duration shutdownTimeout = Duration.ofSeconds(30);
 
