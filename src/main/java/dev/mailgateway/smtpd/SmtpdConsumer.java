@@ -239,19 +239,22 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
         SmtpdComponent component = getEndpoint().getComponent();
         MessageBudget budget = component.budget();
         long size = message.content().size();
+        Answer answer = new Answer(message.queueId(), done);
         budget.acquire(size).completeOnTimeout(false, component.getBudgetWait().toMillis(), TimeUnit.MILLISECONDS)
                 .thenAccept(granted -> {
                     if (!granted) {
                         LOG.warn("{}: {} bytes waited {} for room among {} bytes in flight, answering {}",
                                 message.queueId(), size, component.getBudgetWait(), budget.limit(), NO_ROOM);
                         message.content().release();
-                        done.accept(NO_ROOM);
+                        answer.give(NO_ROOM);
                         return;
                     }
-                    Answer answer = new Answer(message.queueId(), done);
                     Runnable finished = () -> {
-                        message.content().release();
-                        budget.release(size);
+                        try {
+                            message.content().release();
+                        } finally {
+                            budget.release(size);
+                        }
                     };
                     try {
                         workers.execute(() -> route(message, answer, finished));
@@ -264,6 +267,11 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
                     }
                     Duration limit = getEndpoint().getConfiguration().getRouteTimeout();
                     maintenance.schedule(() -> answer.lateRoute(limit), limit.toMillis(), TimeUnit.MILLISECONDS);
+                }).exceptionally(e -> {
+                    // a future swallows what its stages throw: without this the client would wait forever
+                    LOG.error("{}: the message could not be handed to the route", message.queueId(), e);
+                    answer.give(RouteOutcome.NOT_QUEUED);
+                    return null;
                 });
     }
 
