@@ -333,8 +333,8 @@ public final class SmtpSession {
         return transaction != null;
     }
 
-    public void beginTransaction(MailAddress sender, String bodyType, long declaredSize, boolean smtpUtf8) {
-        transaction = new Transaction(sender, bodyType, declaredSize, smtpUtf8);
+    public void beginTransaction(MailAddress sender, String bodyType, boolean smtpUtf8) {
+        transaction = new Transaction(sender, bodyType, smtpUtf8);
     }
 
     public void resetTransaction() {
