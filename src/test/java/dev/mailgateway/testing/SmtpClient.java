@@ -28,7 +28,15 @@ public final class SmtpClient implements AutoCloseable {
     private OutputStream out;
 
     public SmtpClient(int port) throws IOException {
+        this(null, port);
+    }
+
+    /** Connects from this local address (127.0.0.2, say, to look like another client); null: any. */
+    public SmtpClient(java.net.InetAddress local, int port) throws IOException {
         socket = new Socket();
+        if (local != null) {
+            socket.bind(new InetSocketAddress(local, 0));
+        }
         socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
         socket.setSoTimeout(TIMEOUT_MILLIS);
         socket.setTcpNoDelay(true);

@@ -6,8 +6,11 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.io.IOException;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -126,11 +129,27 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * A network error (the client reset the connection, sent garbage as TLS) is the client's business: quiet. Anything
+     * else is a bug or an exhausted heap: the client hears 421 4.3.0 before the close, the operator an ERROR line.
+     * Netty brings here what handler methods throw; {@link #onLoop} and {@link #schedule} bring what their tasks throw.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("connection from {} failed: {}", session == null ? "?" : session.clientText(), cause.toString());
-        closing = true;
-        ctx.close();
+        String client = session == null ? String.valueOf(ctx.channel().remoteAddress()) : session.clientText();
+        if (cause instanceof IOException
+                || (cause instanceof DecoderException && cause.getCause() instanceof SSLException)) {
+            LOG.debug("connection from {} failed: {}", client, cause.toString());
+            closing = true;
+            ctx.close();
+            return;
+        }
+        if (closing) {
+            ctx.close();
+        } else {
+            writeAndClose(settings.replies().internalError()); // first: logging may fail too when the heap is full
+        }
+        LOG.error("session with {} failed, closing it: {}", client, cause.toString(), cause);
     }
 
     // ---- used by the session, always on the event loop ----
@@ -179,23 +198,26 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
      * then goes on with any input that was held back.
      */
     void onLoop(Runnable task) {
-        ctx.executor().execute(() -> {
-            task.run();
-            if (input != null) {
-                process(input);
-            }
-        });
+        ctx.executor().execute(() -> runThenProcess(task));
     }
 
     void schedule(Runnable task, Duration delay) {
         ctx.executor().schedule(() -> {
             if (!closing) {
-                task.run();
-                if (input != null) {
-                    process(input);
-                }
+                runThenProcess(task);
             }
         }, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void runThenProcess(Runnable task) {
+        try {
+            task.run();
+            if (input != null) {
+                process(input);
+            }
+        } catch (Throwable e) { // the event loop would only log it, and leave the session waiting for good
+            exceptionCaught(ctx, e);
+        }
     }
 
     /**

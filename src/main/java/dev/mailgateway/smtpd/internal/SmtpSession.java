@@ -469,25 +469,36 @@ public final class SmtpSession {
             return;
         }
         connection.pause();
-        message.finish().whenComplete((content, error) -> {
-            if (error != null) {
-                LOG.error("{}: not queued: the message could not be buffered: {}", message.queueId(), error.toString());
-                connection.onLoop(() -> {
-                    connection.resume();
-                    reply(Replies.NOT_QUEUED);
-                    closeIfDraining();
-                });
+        CompletableFuture<MessageContent> buffered = message.finish();
+        if (buffered.isDone() && !buffered.isCompletedExceptionally()) {
+            deliver(done, message, buffered.join()); // here, not in a callback that would swallow what it throws
+            return;
+        }
+        buffered.whenComplete((content, error) -> connection.onLoop(() -> {
+            if (error == null) {
+                deliver(done, message, content);
                 return;
             }
-            ReceivedMessage received = new ReceivedMessage(message.queueId(), done.envelope(), settings.name(),
-                    client, helo, protocol(done.smtpUtf8()), connection.tls(), authUser, content);
-            delivery.deliver(received, reply -> connection.onLoop(() -> {
-                connection.resume();
-                logOutcome(received, reply);
-                reply(reply);
-                closeIfDraining();
-            }));
-        });
+            LOG.error("{}: not queued: the message could not be buffered: {}", message.queueId(), error.toString());
+            connection.resume();
+            reply(Replies.NOT_QUEUED);
+            closeIfDraining();
+        }));
+    }
+
+    private void deliver(Transaction done, IncomingMessage message, MessageContent content) {
+        ReceivedMessage received = new ReceivedMessage(message.queueId(), done.envelope(), settings.name(),
+                client, helo, protocol(done.smtpUtf8()), connection.tls(), authUser, content);
+        delivery.deliver(received, reply -> connection.onLoop(() -> {
+            logOutcome(received, reply);
+            if (connection.isClosing() && reply.isPositive()) { // cut meanwhile (session time cap) or client gone
+                LOG.warn("{}: the client was gone before it heard the 250: it will likely send the message again",
+                        received.queueId());
+            }
+            connection.resume();
+            reply(reply);
+            closeIfDraining();
+        }));
     }
 
     private IncomingMessage.Trace trace() {
