@@ -22,6 +22,7 @@ import dev.mailgateway.smtpd.internal.ReceivedMessage;
 import dev.mailgateway.smtpd.internal.ServerTls;
 import dev.mailgateway.smtpd.internal.SmtpServer;
 import dev.mailgateway.smtpd.internal.SpillSettings;
+import dev.mailgateway.smtpd.internal.TimeLimits;
 import dev.mailgateway.smtpd.internal.TlsMode;
 import dev.mailgateway.tls.TlsContexts;
 import java.net.InetAddress;
@@ -136,7 +137,8 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
         AuthSettings auth = authSettings(config);
         return new ListenerSettings(getEndpoint().getName(), hostname,
                 config.getMaxMessageSize(), config.getMaxRecipients(), config.getMaxLineLength(),
-                config.getMaxErrors(), config.getIdleTimeout(), config.getGreetPause(), trusted,
+                config.getMaxErrors(), new TimeLimits(config.getIdleTimeout(), config.getStressIdleTimeout(),
+                        config.getMinDataRate(), config.getMaxSessionTime()), config.getGreetPause(), trusted,
                 config.getBareLineEndings(), config.getMaxConnections(), config.getMaxConnectionsPerClient(),
                 new PolicyChain(checks(config, trusted, hostname, replies)), replies, tls(config, hostname), auth,
                 new SpillSettings(spillDirectory(config), config.getSpillThreshold(), 4 * 64 * 1024, spillWriters));

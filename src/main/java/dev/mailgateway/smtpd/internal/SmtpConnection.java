@@ -8,7 +8,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
@@ -43,6 +42,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
     private boolean discardInput;
     private SslHandler tlsHandler;
     private TlsInfo tls;
+    private DataRateGuard dataRate;
 
     SmtpConnection(ListenerSettings settings, MessageDelivery delivery, SmtpServer server) {
         this.settings = settings;
@@ -54,6 +54,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.input = ctx.alloc().heapBuffer(512);
+        this.dataRate = new DataRateGuard(settings.timeLimits().minDataRate(), ctx);
         this.session = new SmtpSession(settings, this, delivery, (InetSocketAddress) ctx.channel().remoteAddress());
         SslHandler implicit = ctx.pipeline().get(SslHandler.class);
         if (implicit != null) {
@@ -71,6 +72,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
             if (closing) {
                 return;
             }
+            dataRate.received(data.readableBytes());
             if (input.isReadable()) {
                 input.writeBytes(data);
                 process(input);
@@ -113,8 +115,11 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && !paused && !closing) {
-            session.timedOut();
+        // a paused session waits for us (a check, the disk, the route), not for its client: only the cap ends it
+        if (evt instanceof SessionTimeout timeout && !closing && (!paused || timeout.endsPausedSession())) {
+            session.timedOut(timeout);
+        } else {
+            ctx.fireUserEventTriggered(evt);
         }
     }
 
@@ -156,6 +161,11 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
 
     void setReader(InputReader reader) {
         this.reader = reader;
+        if (reader.readsContent()) {
+            dataRate.start(settings.timeLimits().idle(server.isStressed()));
+        } else {
+            dataRate.stop();
+        }
     }
 
     void write(SmtpReply reply) {
@@ -176,10 +186,12 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
     /** Stops handing input to the session until {@link #resume()}; replies so far are flushed. */
     void pause() {
         paused = true;
+        dataRate.pause();
     }
 
     void resume() {
         paused = false;
+        dataRate.resume();
         if (!ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
         }

@@ -122,9 +122,22 @@ public final class SmtpSession {
         reply(Replies.LINE_TOO_LONG);
     }
 
-    void timedOut() {
-        LOG.info("timeout after {} from {}", transaction == null ? "command" : "transaction", clientText());
-        connection.writeAndClose(settings.replies().timeout());
+    void timedOut(SessionTimeout why) {
+        LOG.info("timeout {} from {}: {}", stage(), clientText(), why.reason(settings.timeLimits()));
+        connection.writeAndClose(why == SessionTimeout.SESSION_TIME ? settings.replies().sessionTooLong()
+                : settings.replies().timeout());
+    }
+
+    /** Where the session was, for the log: Postfix's "timeout after DATA (12345 bytes)". */
+    private String stage() {
+        if (receiving()) {
+            return "after " + (transaction.isChunked() ? "BDAT" : "DATA") + " ("
+                    + transaction.message().filter().contentSize() + " bytes)";
+        }
+        if (connection.isPaused()) {
+            return "while waiting for a check or the route";
+        }
+        return transaction != null ? "after transaction" : "after command";
     }
 
     void drain() {

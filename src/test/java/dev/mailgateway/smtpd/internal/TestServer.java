@@ -29,7 +29,8 @@ final class TestServer implements AutoCloseable {
 
     /** What the smtpd endpoint's defaults make of a listener, small messages in memory. */
     static ListenerSettings settings() {
-        return new ListenerSettings("test", HOSTNAME, 25L * 1024 * 1024, 100, 2048, 20, Duration.ofMinutes(5),
+        return new ListenerSettings("test", HOSTNAME, 25L * 1024 * 1024, 100, 2048, 20,
+                new TimeLimits(Duration.ofMinutes(5), Duration.ofSeconds(10), 500, Duration.ofMinutes(30)),
                 Duration.ZERO, NetworkList.parse("127.0.0.0/8"), BareLineEndings.REJECT, 1000, 50,
                 new PolicyChain(List.of()), HostReplies.forHost(HOSTNAME, 25L * 1024 * 1024, true), ServerTls.NONE,
                 AuthSettings.NONE,
