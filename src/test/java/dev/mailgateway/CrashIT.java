@@ -56,7 +56,7 @@ class CrashIT {
     }
 
     private static void awaitListening(int port) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .untilAsserted(() -> {
                     try (SmtpClient probe = new SmtpClient(port)) {
                         probe.expect("220 ");

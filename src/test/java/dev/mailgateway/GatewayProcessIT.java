@@ -43,7 +43,7 @@ class GatewayProcessIT {
         builder.environment().put("GATEWAY_SUBMISSIONS_ENABLED", "false");
         Process gateway = builder.start();
         try {
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                     .untilAsserted(() -> {
                         try (SmtpClient probe = new SmtpClient(port)) {
                             probe.expect("220 process.test ESMTP");
@@ -55,13 +55,13 @@ class GatewayProcessIT {
                 queueId = reply.substring(reply.lastIndexOf(' ') + 1);
             }
             Path archived = dataDir.resolve("archive").resolve(queueId + ".eml");
-            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(archived));
+            await().atMost(Duration.ofMinutes(2)).until(() -> Files.exists(archived));
 
             try (SmtpClient idle = SmtpClient.ehlo(port)) {
                 gateway.destroy(); // SIGTERM
                 idle.expect("421 4.3.2 process.test Service shutting down");
             }
-            assertThat(gateway.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(gateway.waitFor(2, TimeUnit.MINUTES)).isTrue();
             String text = Files.readString(log);
             assertThat(text).contains(queueId);
             // the order of a graceful stop: listeners (and their sessions), then the queue consumers, then the broker

@@ -57,7 +57,7 @@ class LargeMessagesIT {
         Process gateway = builder.start();
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         try {
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                     .untilAsserted(() -> {
                         try (SmtpClient probe = new SmtpClient(port)) {
                             probe.expect("220 ");

@@ -35,11 +35,22 @@ public class SmtpdConfiguration implements Cloneable {
     private int maxErrors = 20;
     @UriParam(defaultValue = "5m", description = "Time without input before 421 4.4.2 and close")
     private Duration idleTimeout = Duration.ofMinutes(5);
+    @UriParam(defaultValue = "10s", description = "Idle timeout instead of idleTimeout while over three quarters of "
+            + "maxConnections are taken (as Postfix under stress), so idle clients cannot keep others out")
+    private Duration stressIdleTimeout = Duration.ofSeconds(10);
+    @UriParam(defaultValue = "500", description = "Bytes per second message data must average in DATA and BDAT "
+            + "(as Postfix's smtpd_min_data_rate); slower: 421 4.4.2. Each read earns bytes/rate more time, never "
+            + "more than the idle timeout from now. 0: off")
+    private long minDataRate = 500;
+    @UriParam(defaultValue = "30m", description = "Longest session, whatever it is doing (also waiting for a check "
+            + "or the route); then 421 4.4.2 and close")
+    private Duration maxSessionTime = Duration.ofMinutes(30);
     @UriParam(defaultValue = "0s", description = "Wait before greeting untrusted clients; talking first: 554")
     private Duration greetPause = Duration.ZERO;
     @UriParam(defaultValue = "1000", description = "Concurrent sessions on this listener")
     private int maxConnections = 1000;
-    @UriParam(defaultValue = "50", description = "Concurrent sessions per client address (trusted exempt)")
+    @UriParam(defaultValue = "50",
+            description = "Concurrent sessions per client address, IPv6 per /64 (trusted exempt)")
     private int maxConnectionsPerClient = 50;
     @UriParam(defaultValue = "127.0.0.0/8,::1/128", description = "Clients that may relay anywhere (CIDR list)")
     private String trustedNetworks = "127.0.0.0/8,::1/128";
@@ -181,6 +192,30 @@ public class SmtpdConfiguration implements Cloneable {
 
     public void setIdleTimeout(Duration idleTimeout) {
         this.idleTimeout = idleTimeout;
+    }
+
+    public Duration getStressIdleTimeout() {
+        return stressIdleTimeout;
+    }
+
+    public void setStressIdleTimeout(Duration stressIdleTimeout) {
+        this.stressIdleTimeout = stressIdleTimeout;
+    }
+
+    public long getMinDataRate() {
+        return minDataRate;
+    }
+
+    public void setMinDataRate(long minDataRate) {
+        this.minDataRate = minDataRate;
+    }
+
+    public Duration getMaxSessionTime() {
+        return maxSessionTime;
+    }
+
+    public void setMaxSessionTime(Duration maxSessionTime) {
+        this.maxSessionTime = maxSessionTime;
     }
 
     public Duration getGreetPause() {

@@ -25,6 +25,7 @@ import dev.mailgateway.smtpd.internal.ReceivedMessage;
 import dev.mailgateway.smtpd.internal.ServerTls;
 import dev.mailgateway.smtpd.internal.SmtpServer;
 import dev.mailgateway.smtpd.internal.SpillSettings;
+import dev.mailgateway.smtpd.internal.TimeLimits;
 import dev.mailgateway.smtpd.internal.TlsMode;
 import dev.mailgateway.tls.TlsContexts;
 import java.net.InetAddress;
@@ -140,7 +141,8 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
         AuthSettings auth = authSettings(config);
         return new ListenerSettings(getEndpoint().getName(), hostname,
                 config.getMaxMessageSize(), config.getMaxRecipients(), config.getMaxLineLength(),
-                config.getMaxErrors(), config.getIdleTimeout(), config.getGreetPause(), trusted,
+                config.getMaxErrors(), new TimeLimits(config.getIdleTimeout(), config.getStressIdleTimeout(),
+                        config.getMinDataRate(), config.getMaxSessionTime()), config.getGreetPause(), trusted,
                 config.getBareLineEndings(), config.getMaxConnections(), config.getMaxConnectionsPerClient(),
                 new PolicyChain(checks(config, trusted, hostname, replies)), replies, tls(config, hostname), auth,
                 new SpillSettings(spillDirectory(config), config.getSpillThreshold(), 4 * 64 * 1024, spillWriters));
@@ -247,19 +249,22 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
         SmtpdComponent component = getEndpoint().getComponent();
         MessageBudget budget = component.budget();
         long size = message.content().size();
+        Answer answer = new Answer(message.queueId(), done);
         budget.acquire(size).completeOnTimeout(false, component.getBudgetWait().toMillis(), TimeUnit.MILLISECONDS)
                 .thenAccept(granted -> {
                     if (!granted) {
                         LOG.warn("{}: {} bytes waited {} for room among {} bytes in flight, answering {}",
                                 message.queueId(), size, component.getBudgetWait(), budget.limit(), NO_ROOM);
                         message.content().release();
-                        done.accept(NO_ROOM);
+                        answer.give(NO_ROOM);
                         return;
                     }
-                    Answer answer = new Answer(message.queueId(), done);
                     Runnable finished = () -> {
-                        message.content().release();
-                        budget.release(size);
+                        try {
+                            message.content().release();
+                        } finally {
+                            budget.release(size);
+                        }
                     };
                     try {
                         workers.execute(() -> route(message, answer, finished));
@@ -272,6 +277,11 @@ public class SmtpdConsumer extends DefaultConsumer implements MessageDelivery {
                     }
                     Duration limit = getEndpoint().getConfiguration().getRouteTimeout();
                     maintenance.schedule(() -> answer.lateRoute(limit), limit.toMillis(), TimeUnit.MILLISECONDS);
+                }).exceptionally(e -> {
+                    // a future swallows what its stages throw: without this the client would wait forever
+                    LOG.error("{}: the message could not be handed to the route", message.queueId(), e);
+                    answer.give(RouteOutcome.NOT_QUEUED);
+                    return null;
                 });
     }
 

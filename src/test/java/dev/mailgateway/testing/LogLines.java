@@ -1,5 +1,6 @@
 package dev.mailgateway.testing;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -21,6 +22,16 @@ public final class LogLines implements AutoCloseable {
     public List<String> lines() {
         synchronized (appender) { // AppenderBase.doAppend appends under this lock
             return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        }
+    }
+
+    /** The lines logged at this level (and with their throwable's description, when there is one). */
+    public List<String> lines(Level level) {
+        synchronized (appender) {
+            return appender.list.stream().filter(e -> e.getLevel() == level)
+                    .map(e -> e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
+                            : " " + e.getThrowableProxy().getClassName() + ": " + e.getThrowableProxy().getMessage()))
+                    .toList();
         }
     }
 

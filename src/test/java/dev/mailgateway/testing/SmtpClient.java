@@ -16,19 +16,28 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * A raw SMTP client for protocol tests, in the send/expect style of SubEthaSMTP's tests: it writes exactly the
- * bytes it is given and reads whole (multi-line) replies. Every read has a generous timeout, so a server that
- * fails to answer fails the test instead of hanging it.
+ * bytes it is given and reads whole (multi-line) replies. Every read has a timeout, so a server that fails to
+ * answer fails the test instead of hanging it; a generous one (two minutes), because a gateway in a child JVM on a
+ * busy two-core machine can take many seconds to answer, and a passing test never waits for it anyway.
  */
 public final class SmtpClient implements AutoCloseable {
 
-    private static final int TIMEOUT_MILLIS = 15_000;
+    private static final int TIMEOUT_MILLIS = 120_000;
 
     private Socket socket;
     private InputStream in;
     private OutputStream out;
 
     public SmtpClient(int port) throws IOException {
+        this(null, port);
+    }
+
+    /** Connects from this local address (127.0.0.2, say, to look like another client); null: any. */
+    public SmtpClient(java.net.InetAddress local, int port) throws IOException {
         socket = new Socket();
+        if (local != null) {
+            socket.bind(new InetSocketAddress(local, 0));
+        }
         socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
         socket.setSoTimeout(TIMEOUT_MILLIS);
         socket.setTcpNoDelay(true);

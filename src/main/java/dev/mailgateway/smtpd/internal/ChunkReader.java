@@ -18,6 +18,11 @@ final class ChunkReader implements InputReader {
     }
 
     @Override
+    public boolean readsContent() {
+        return true;
+    }
+
+    @Override
     public boolean read(ByteBuf in, SmtpSession session) {
         int n = (int) Math.min(remaining, in.readableBytes());
         if (filter != null) {

@@ -12,6 +12,11 @@ final class DataReader implements InputReader {
     }
 
     @Override
+    public boolean readsContent() {
+        return true;
+    }
+
+    @Override
     public boolean read(ByteBuf in, SmtpSession session) {
         if (filter.consume(in)) {
             session.contentEnded();

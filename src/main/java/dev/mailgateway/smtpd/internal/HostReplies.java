@@ -8,7 +8,7 @@ import java.util.List;
 public record HostReplies(SmtpReply greeting, List<SmtpReply> ehloVariants, SmtpReply helo,
         SmtpReply sizeExceeded, SmtpReply timeout, SmtpReply tooManyErrors, SmtpReply tooManyConnections,
         SmtpReply tooManyFromClient, SmtpReply shuttingDown, SmtpReply busy, SmtpReply spokeTooEarly,
-        SmtpReply tooManyAuthFailures) {
+        SmtpReply tooManyAuthFailures, SmtpReply sessionTooLong, SmtpReply internalError) {
 
     public static HostReplies forHost(String hostname, long maxMessageSize, boolean smtpUtf8) {
         List<SmtpReply> ehlo = new ArrayList<>();
@@ -27,7 +27,9 @@ public record HostReplies(SmtpReply greeting, List<SmtpReply> ehloVariants, Smtp
                 SmtpReply.of(421, "4.3.2", hostname + " Service shutting down, closing transmission channel"),
                 SmtpReply.of(421, "4.3.2", hostname + " System busy, try again later"),
                 SmtpReply.of(554, "5.5.1", hostname + " Error: you spoke before the greeting"),
-                SmtpReply.of(421, "4.7.0", hostname + " Error: too many failed authentication attempts"));
+                SmtpReply.of(421, "4.7.0", hostname + " Error: too many failed authentication attempts"),
+                SmtpReply.of(421, "4.4.2", hostname + " Error: session time limit exceeded"),
+                SmtpReply.of(421, "4.3.0", hostname + " Error: internal error, closing connection"));
     }
 
     private static SmtpReply ehlo(String hostname, long maxMessageSize, boolean startTls, boolean auth,

@@ -30,7 +30,7 @@ final class IncomingMessage {
      */
     static IncomingMessage start(ListenerSettings settings, Transaction transaction, Trace trace, boolean dotStuffed) {
         String queueId = QueueId.next();
-        MessageSink sink = new MessageSink(transaction.declaredSize() + 1024, settings.spill());
+        MessageSink sink = new MessageSink(settings.spill());
         List<MailAddress> recipients = transaction.recipients();
         sink.write(ReceivedHeader.build(settings.hostname(), trace, queueId,
                 recipients.size() == 1 ? recipients.get(0) : null, ZonedDateTime.now()));

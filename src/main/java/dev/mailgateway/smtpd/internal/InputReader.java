@@ -11,4 +11,9 @@ interface InputReader {
      * @return false when it needs more bytes before it can go on
      */
     boolean read(ByteBuf in, SmtpSession session);
+
+    /** Whether it reads message data (DATA, BDAT), which must keep coming at the minimum data rate. */
+    default boolean readsContent() {
+        return false;
+    }
 }

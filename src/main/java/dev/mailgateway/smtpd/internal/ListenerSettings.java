@@ -12,7 +12,7 @@ public record ListenerSettings(
         int maxRecipients,
         int maxLineLength,
         int maxErrors,
-        Duration idleTimeout,
+        TimeLimits timeLimits,
         Duration greetPause,
         NetworkList trustedNetworks,
         BareLineEndings bareLineEndings,
@@ -33,7 +33,6 @@ public record ListenerSettings(
         require(maxRecipients > 0, "maxRecipients", maxRecipients);
         require(maxLineLength >= 512, "maxLineLength (RFC 5321 needs 512)", maxLineLength);
         require(maxErrors > 0, "maxErrors", maxErrors);
-        require(idleTimeout.toMillis() > 0, "idleTimeout", idleTimeout);
         require(!greetPause.isNegative(), "greetPause", greetPause);
         require(maxConnections > 0, "maxConnections", maxConnections);
         require(maxConnectionsPerClient > 0, "maxConnectionsPerClient", maxConnectionsPerClient);

@@ -27,19 +27,26 @@ public final class MessageBudget {
     /** Completes with true once the bytes are granted; the caller completes it with false to give up. */
     public CompletableFuture<Boolean> acquire(long bytes) {
         long need = Math.min(bytes, limit);
+        Waiter waiter;
         synchronized (this) {
             if (waiting.isEmpty() && used + need <= limit) {
                 used += need;
                 return CompletableFuture.completedFuture(true);
             }
-            Waiter waiter = new Waiter(need, new CompletableFuture<>());
+            waiter = new Waiter(need, new CompletableFuture<>());
             waiting.add(waiter);
-            return waiter.turn();
         }
+        // one that gives up may have held back smaller ones behind it that fit now
+        waiter.turn().thenAccept(granted -> {
+            if (!granted) {
+                release(0);
+            }
+        });
+        return waiter.turn();
     }
 
     public void release(long bytes) {
-        List<CompletableFuture<Boolean>> granted = new ArrayList<>();
+        List<Waiter> granted = new ArrayList<>();
         synchronized (this) {
             used -= Math.min(bytes, limit);
             while (!waiting.isEmpty()) {
@@ -49,15 +56,15 @@ public final class MessageBudget {
                 } else if (used + next.bytes() <= limit) {
                     waiting.poll();
                     used += next.bytes();
-                    granted.add(next.turn());
+                    granted.add(next);
                 } else {
                     break;
                 }
             }
         }
-        for (CompletableFuture<Boolean> turn : granted) {
-            if (!turn.complete(true)) {
-                release(bytes); // it gave up in the meantime: hand its share on
+        for (Waiter waiter : granted) {
+            if (!waiter.turn().complete(true)) {
+                release(waiter.bytes()); // it gave up in the meantime: its share, not ours, goes back
             }
         }
     }

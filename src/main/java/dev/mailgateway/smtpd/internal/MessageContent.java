@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The bytes of a received message: in memory when small, in a file when large. Whoever ends up holding it calls
  * {@link #release()} when done, which removes the file.
  */
 public final class MessageContent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MessageContent.class);
 
     private final byte[] bytes;
     private final Path file;
@@ -56,12 +60,16 @@ public final class MessageContent {
         }
     }
 
+    /**
+     * Removes the file. Never throws for a file that cannot be removed: whoever releases has other things to give
+     * back after this (the budget of bytes in flight), and a leftover only costs disk until the listener restarts.
+     */
     public void release() {
         if (file != null) {
             try {
                 Files.deleteIfExists(file);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                LOG.warn("could not remove {}: {}; it is removed when the listener next starts", file, e.toString());
             }
         }
     }

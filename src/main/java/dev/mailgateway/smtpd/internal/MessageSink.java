@@ -8,10 +8,13 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Collects the bytes of one message as they arrive: in a growable array up to the spill threshold, then in
  * blocks handed to a {@link SpillWriter}, so a message's heap use is bounded by configuration, not by its size.
- * Used on the network thread only.
+ * Memory is taken for bytes that arrived, never for bytes promised: the array starts small and doubles, whatever
+ * SIZE= the client declared (a SIZE=25M session parked after 354 once reserved the whole spill threshold, and a
+ * few hundred of those filled the heap). Used on the network thread only.
  */
 final class MessageSink {
 
+    private static final int INITIAL = 4096;
     private static final int BLOCK = 64 * 1024;
 
     private final SpillSettings spill;
@@ -22,9 +25,9 @@ final class MessageSink {
     private int blockSize;
     private long size;
 
-    MessageSink(long expectedSize, SpillSettings spill) {
+    MessageSink(SpillSettings spill) {
         this.spill = spill;
-        this.memory = new byte[(int) Math.max(4096, Math.min(expectedSize, spill.threshold()))];
+        this.memory = new byte[INITIAL];
     }
 
     void write(ByteBuf src, int index, int length) {

@@ -6,8 +6,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateEvent;
+import java.io.IOException;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -40,6 +42,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
     private boolean discardInput;
     private SslHandler tlsHandler;
     private TlsInfo tls;
+    private DataRateGuard dataRate;
 
     SmtpConnection(ListenerSettings settings, MessageDelivery delivery, SmtpServer server) {
         this.settings = settings;
@@ -51,6 +54,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.input = ctx.alloc().heapBuffer(512);
+        this.dataRate = new DataRateGuard(settings.timeLimits().minDataRate(), ctx);
         this.session = new SmtpSession(settings, this, delivery, (InetSocketAddress) ctx.channel().remoteAddress());
         SslHandler implicit = ctx.pipeline().get(SslHandler.class);
         if (implicit != null) {
@@ -68,6 +72,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
             if (closing) {
                 return;
             }
+            dataRate.received(data.readableBytes());
             if (input.isReadable()) {
                 input.writeBytes(data);
                 process(input);
@@ -110,8 +115,11 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && !paused && !closing) {
-            session.timedOut();
+        // a paused session waits for us (a check, the disk, the route), not for its client: only the cap ends it
+        if (evt instanceof SessionTimeout timeout && !closing && (!paused || timeout.endsPausedSession())) {
+            session.timedOut(timeout);
+        } else {
+            ctx.fireUserEventTriggered(evt);
         }
     }
 
@@ -126,17 +134,38 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * A network error (the client reset the connection, sent garbage as TLS) is the client's business: quiet. Anything
+     * else is a bug or an exhausted heap: the client hears 421 4.3.0 before the close, the operator an ERROR line.
+     * Netty brings here what handler methods throw; {@link #onLoop} and {@link #schedule} bring what their tasks throw.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("connection from {} failed: {}", session == null ? "?" : session.clientText(), cause.toString());
-        closing = true;
-        ctx.close();
+        String client = session == null ? String.valueOf(ctx.channel().remoteAddress()) : session.clientText();
+        if (cause instanceof IOException
+                || (cause instanceof DecoderException && cause.getCause() instanceof SSLException)) {
+            LOG.debug("connection from {} failed: {}", client, cause.toString());
+            closing = true;
+            ctx.close();
+            return;
+        }
+        if (closing) {
+            ctx.close();
+        } else {
+            writeAndClose(settings.replies().internalError()); // first: logging may fail too when the heap is full
+        }
+        LOG.error("session with {} failed, closing it: {}", client, cause.toString(), cause);
     }
 
     // ---- used by the session, always on the event loop ----
 
     void setReader(InputReader reader) {
         this.reader = reader;
+        if (reader.readsContent()) {
+            dataRate.start(settings.timeLimits().idle(server.isStressed()));
+        } else {
+            dataRate.stop();
+        }
     }
 
     void write(SmtpReply reply) {
@@ -157,10 +186,12 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
     /** Stops handing input to the session until {@link #resume()}; replies so far are flushed. */
     void pause() {
         paused = true;
+        dataRate.pause();
     }
 
     void resume() {
         paused = false;
+        dataRate.resume();
         if (!ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
         }
@@ -179,23 +210,26 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
      * then goes on with any input that was held back.
      */
     void onLoop(Runnable task) {
-        ctx.executor().execute(() -> {
-            task.run();
-            if (input != null) {
-                process(input);
-            }
-        });
+        ctx.executor().execute(() -> runThenProcess(task));
     }
 
     void schedule(Runnable task, Duration delay) {
         ctx.executor().schedule(() -> {
             if (!closing) {
-                task.run();
-                if (input != null) {
-                    process(input);
-                }
+                runThenProcess(task);
             }
         }, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void runThenProcess(Runnable task) {
+        try {
+            task.run();
+            if (input != null) {
+                process(input);
+            }
+        } catch (Throwable e) { // the event loop would only log it, and leave the session waiting for good
+            exceptionCaught(ctx, e);
+        }
     }
 
     /**

@@ -8,7 +8,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Set;
@@ -82,12 +81,12 @@ public final class SmtpServer {
             }
             case OK -> {
                 channel.closeFuture().addListener(f -> limiter.release(remote.getAddress()));
-                long idle = settings.idleTimeout().toMillis();
                 if (settings.tls().mode() == TlsMode.IMPLICIT) {
                     channel.pipeline().addLast("tls", settings.tls().newHandler(channel.alloc()));
                 }
                 channel.pipeline().addLast(
-                        new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS),
+                        new IdleTimeout(settings.timeLimits(), this::isStressed),
+                        new SessionDeadline(settings.timeLimits().maxSession()),
                         new SmtpConnection(settings, delivery, this));
             }
         }
@@ -109,6 +108,14 @@ public final class SmtpServer {
         if (draining && connections.isEmpty()) {
             drained.complete(null);
         }
+    }
+
+    /**
+     * Near the connection limit (above three quarters of it), idle clients get the short stress timeout, as
+     * Postfix does when its smtpd processes run out: the slots go to clients that talk.
+     */
+    boolean isStressed() {
+        return limiter.open() * 4L > settings.maxConnections() * 3L;
     }
 
     /** Sessions currently open. */

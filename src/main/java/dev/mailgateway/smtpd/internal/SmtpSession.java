@@ -128,9 +128,22 @@ public final class SmtpSession {
         reply(Replies.LINE_TOO_LONG);
     }
 
-    void timedOut() {
-        LOG.info("timeout after {} from {}", transaction == null ? "command" : "transaction", clientText());
-        connection.writeAndClose(settings.replies().timeout());
+    void timedOut(SessionTimeout why) {
+        LOG.info("timeout {} from {}: {}", stage(), clientText(), why.reason(settings.timeLimits()));
+        connection.writeAndClose(why == SessionTimeout.SESSION_TIME ? settings.replies().sessionTooLong()
+                : settings.replies().timeout());
+    }
+
+    /** Where the session was, for the log: Postfix's "timeout after DATA (12345 bytes)". */
+    private String stage() {
+        if (receiving()) {
+            return "after " + (transaction.isChunked() ? "BDAT" : "DATA") + " ("
+                    + transaction.message().filter().contentSize() + " bytes)";
+        }
+        if (connection.isPaused()) {
+            return "while waiting for a check or the route";
+        }
+        return transaction != null ? "after transaction" : "after command";
     }
 
     void drain() {
@@ -367,8 +380,8 @@ public final class SmtpSession {
         return transaction != null;
     }
 
-    public void beginTransaction(MailAddress sender, String bodyType, long declaredSize, boolean smtpUtf8) {
-        transaction = new Transaction(sender, bodyType, declaredSize, smtpUtf8);
+    public void beginTransaction(MailAddress sender, String bodyType, boolean smtpUtf8) {
+        transaction = new Transaction(sender, bodyType, smtpUtf8);
     }
 
     public void resetTransaction() {
@@ -503,25 +516,36 @@ public final class SmtpSession {
             return;
         }
         connection.pause();
-        message.finish().whenComplete((content, error) -> {
-            if (error != null) {
-                LOG.error("{}: not queued: the message could not be buffered: {}", message.queueId(), error.toString());
-                connection.onLoop(() -> {
-                    connection.resume();
-                    reply(Replies.NOT_QUEUED);
-                    closeIfDraining();
-                });
+        CompletableFuture<MessageContent> buffered = message.finish();
+        if (buffered.isDone() && !buffered.isCompletedExceptionally()) {
+            deliver(done, message, buffered.join()); // here, not in a callback that would swallow what it throws
+            return;
+        }
+        buffered.whenComplete((content, error) -> connection.onLoop(() -> {
+            if (error == null) {
+                deliver(done, message, content);
                 return;
             }
-            ReceivedMessage received = new ReceivedMessage(message.queueId(), done.envelope(), settings.name(),
-                    client, helo, protocol(done.smtpUtf8()), connection.tls(), authUser, content);
-            delivery.deliver(received, reply -> connection.onLoop(() -> {
-                connection.resume();
-                logOutcome(received, reply);
-                reply(reply);
-                closeIfDraining();
-            }));
-        });
+            LOG.error("{}: not queued: the message could not be buffered: {}", message.queueId(), error.toString());
+            connection.resume();
+            reply(Replies.NOT_QUEUED);
+            closeIfDraining();
+        }));
+    }
+
+    private void deliver(Transaction done, IncomingMessage message, MessageContent content) {
+        ReceivedMessage received = new ReceivedMessage(message.queueId(), done.envelope(), settings.name(),
+                client, helo, protocol(done.smtpUtf8()), connection.tls(), authUser, content);
+        delivery.deliver(received, reply -> connection.onLoop(() -> {
+            logOutcome(received, reply);
+            if (connection.isClosing() && reply.isPositive()) { // cut meanwhile (session time cap) or client gone
+                LOG.warn("{}: the client was gone before it heard the 250: it will likely send the message again",
+                        received.queueId());
+            }
+            connection.resume();
+            reply(reply);
+            closeIfDraining();
+        }));
     }
 
     private IncomingMessage.Trace trace() {

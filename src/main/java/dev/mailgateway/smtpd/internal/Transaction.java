@@ -11,17 +11,15 @@ final class Transaction {
 
     private final MailAddress sender;
     private final String bodyType;
-    private final long declaredSize;
     private final boolean smtpUtf8;
     private final List<MailAddress> recipients = new ArrayList<>();
     private boolean recipientTried;
     private IncomingMessage message;
     private boolean chunked;
 
-    Transaction(MailAddress sender, String bodyType, long declaredSize, boolean smtpUtf8) {
+    Transaction(MailAddress sender, String bodyType, boolean smtpUtf8) {
         this.sender = sender;
         this.bodyType = bodyType;
-        this.declaredSize = declaredSize;
         this.smtpUtf8 = smtpUtf8;
     }
 
@@ -46,11 +44,6 @@ final class Transaction {
 
     MailAddress sender() {
         return sender;
-    }
-
-    /** SIZE= from MAIL FROM, 0 when not declared. */
-    long declaredSize() {
-        return declaredSize;
     }
 
     List<MailAddress> recipients() {

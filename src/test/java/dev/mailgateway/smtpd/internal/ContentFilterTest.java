@@ -27,7 +27,7 @@ class ContentFilterTest {
     }
 
     private static Outcome read(String data, int[] cuts, BareLineEndings mode, long maxSize, boolean dotStuffed) {
-        MessageSink sink = new MessageSink(0, new SpillSettings(spillDirectory, 7, 1 << 20, Runnable::run));
+        MessageSink sink = new MessageSink(new SpillSettings(spillDirectory, 7, 1 << 20, Runnable::run));
         ContentFilter reader = new ContentFilter(sink, maxSize, mode, dotStuffed);
         byte[] bytes = data.getBytes(StandardCharsets.ISO_8859_1);
         ByteBuf in = Unpooled.buffer();

@@ -33,7 +33,7 @@ final class MailCommand implements SmtpCommand {
         MailAddress sender = parameters.sender();
         session.check(session.queryMail(sender),
                 () -> {
-                    session.beginTransaction(sender, parameters.bodyType(), parameters.size(), parameters.smtpUtf8());
+                    session.beginTransaction(sender, parameters.bodyType(), parameters.smtpUtf8());
                     session.reply(Replies.SENDER_OK);
                 },
                 refusal -> session.refuse(Stage.MAIL, refusal, sender, null));
