@@ -69,6 +69,7 @@ class DeliveryIsolationTest {
                 assertThat(timeToDeliver(gateway.port(), fast)).isLessThan(Duration.ofSeconds(10));
                 assertThat(tarpit.connections()).as("the bounces hold only the retry lane's consumers")
                         .isLessThanOrEqualTo(5);
+                tarpit.close(); // before the gateway stops: its deliveries end now, not at the greeting timeout
             }
         }
     }
@@ -87,6 +88,7 @@ class DeliveryIsolationTest {
 
             assertThat(timeToDeliver(gateway.port(), fast)).isLessThan(Duration.ofSeconds(10));
             assertThat(tarpit.connections()).as("never more than the destination's concurrency").isEqualTo(4);
+            tarpit.close(); // before the gateway stops: its deliveries end now, not at the greeting timeout
         }
     }
 
@@ -111,6 +113,7 @@ class DeliveryIsolationTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> slow.commands().contains("."));
 
             assertThat(timeToDeliver(gateway.port(), fast)).isLessThan(Duration.ofSeconds(10));
+            slow.close(); // before the gateway stops: its deliveries end now, not at the data timeout
         }
     }
 }

@@ -1,9 +1,8 @@
 package dev.mailgateway.auth;
 
-import java.net.Inet6Address;
+import dev.mailgateway.mail.Clients;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -24,7 +23,7 @@ public final class AuthThrottle {
 
     private final int maxFailures;
     private final long windowNanos;
-    private final ConcurrentHashMap<String, Client> clients = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<InetAddress, Client> clients = new ConcurrentHashMap<>();
 
     public AuthThrottle(int maxFailures, Duration window) {
         this.maxFailures = maxFailures;
@@ -38,7 +37,7 @@ public final class AuthThrottle {
 
     /** Whether the client failed too often: it gets no further password checks until the window has passed. */
     public boolean isBlocked(InetAddress client) {
-        Client c = clients.get(key(client));
+        Client c = clients.get(Clients.counted(client));
         return c != null && failures(c, System.nanoTime()) >= maxFailures;
     }
 
@@ -54,7 +53,7 @@ public final class AuthThrottle {
         if (clients.size() >= MAX_CLIENTS) {
             clients.values().removeIf(c -> c.checking() == 0 && failures(c, now) == 0);
         }
-        String key = key(client);
+        InetAddress key = Clients.counted(client);
         boolean[] granted = {false};
         clients.compute(key, (k, c) -> {
             int failures = c == null ? 0 : failures(c, now);
@@ -71,10 +70,10 @@ public final class AuthThrottle {
     /** One password check under way; its slot is given back once, whatever the outcome. */
     public final class Attempt {
 
-        private final String key;
+        private final InetAddress key;
         private final AtomicBoolean ended = new AtomicBoolean();
 
-        private Attempt(String key) {
+        private Attempt(InetAddress key) {
             this.key = key;
         }
 
@@ -110,11 +109,5 @@ public final class AuthThrottle {
     /** The failures that still count: none once the window has passed since the last one. */
     private int failures(Client c, long now) {
         return now - c.lastFailureNanos() > windowNanos ? 0 : c.failures();
-    }
-
-    private static String key(InetAddress client) {
-        byte[] bytes = client.getAddress();
-        return client instanceof Inet6Address ? Arrays.toString(Arrays.copyOf(bytes, 8)) + "/64"
-                : client.getHostAddress();
     }
 }

@@ -1,9 +1,7 @@
 package dev.mailgateway.smtpd.internal;
 
-import java.net.Inet6Address;
+import dev.mailgateway.mail.Clients;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,7 +30,7 @@ final class ConnectionLimiter {
             total.decrementAndGet();
             return Verdict.TOO_MANY;
         }
-        if (perClient.merge(clientKey(client), 1, Integer::sum) > maxPerClient && !trusted) {
+        if (perClient.merge(Clients.counted(client), 1, Integer::sum) > maxPerClient && !trusted) {
             release(client);
             return Verdict.TOO_MANY_FROM_CLIENT;
         }
@@ -41,22 +39,10 @@ final class ConnectionLimiter {
 
     void release(InetAddress client) {
         total.decrementAndGet();
-        perClient.computeIfPresent(clientKey(client), (c, count) -> count <= 1 ? null : count - 1);
+        perClient.computeIfPresent(Clients.counted(client), (c, count) -> count <= 1 ? null : count - 1);
     }
 
     int open() {
         return total.get();
-    }
-
-    /** The address for IPv4, the /64 network for IPv6. */
-    private static InetAddress clientKey(InetAddress client) {
-        if (!(client instanceof Inet6Address)) {
-            return client;
-        }
-        try {
-            return InetAddress.getByAddress(Arrays.copyOf(Arrays.copyOf(client.getAddress(), 8), 16));
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e); // cannot happen: 16 bytes are an IPv6 address
-        }
     }
 }
