@@ -1,6 +1,5 @@
 package dev.mailgateway.smtpd.internal;
 
-import dev.mailgateway.auth.AuthThrottle;
 import dev.mailgateway.mail.MailAddress;
 import dev.mailgateway.mail.Printable;
 import dev.mailgateway.mail.SmtpReply;
@@ -12,7 +11,6 @@ import dev.mailgateway.smtpd.internal.command.SmtpCommand;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,7 +150,7 @@ public final class SmtpSession {
     }
 
     /** Shutting down: a session waiting for a command gets 421 now; one mid-message first gets its answer. */
-    private void closeIfDraining() {
+    void closeIfDraining() {
         if (draining && !connection.isPaused() && !receiving()) {
             connection.writeAndClose(settings.replies().shuttingDown());
         }
@@ -311,62 +309,15 @@ public final class SmtpSession {
         authExchange = exchange;
     }
 
-    /**
-     * The exchange has the credentials: check them off the event loop, then answer 235, or 535 after a delay. The
-     * throttle is asked here, before the check starts, and not only at AUTH: a session that began AUTH before its
-     * address was blocked, or one of many sessions guessing at once, gets no check past the limit.
-     */
+    /** The exchange has the credentials: {@link PasswordCheck} takes it from here. */
     void verify(String mechanism, String user, String password) {
         authExchange = null;
-        AuthThrottle.Attempt attempt = settings.auth().throttle().begin(client.getAddress());
-        if (attempt == null) {
-            LOG.info("{}: AUTH {} for user=<{}> not checked: too many failed attempts from this address",
-                    clientText(), mechanism, Printable.escape(user));
-            connection.writeAndClose(settings.replies().tooManyAuthFailures());
-            return;
-        }
-        connection.pause();
-        CompletionStage<Boolean> answer;
-        try {
-            answer = settings.auth().authenticator().authenticate(user, password);
-        } catch (RuntimeException e) {
-            answer = CompletableFuture.failedFuture(e);
-        }
-        answer.whenComplete((ok, error) -> {
-            // counted here, not on the loop: the slot is given back even when the session is gone
-            boolean wrong = error == null && !Boolean.TRUE.equals(ok);
-            int failures = wrong ? attempt.failed() : 0;
-            if (!wrong) {
-                attempt.ended();
-            }
-            connection.onLoop(() -> authenticated(mechanism, user, ok, error, failures));
-        });
+        new PasswordCheck(this, connection, settings, client).start(mechanism, user, password);
     }
 
-    private void authenticated(String mechanism, String user, Boolean ok, Throwable error, int failures) {
-        if (error != null) {
-            LOG.error("{}: AUTH {} could not be checked", clientText(), mechanism, error);
-            connection.resume();
-            reply(Replies.AUTH_TEMPORARY);
-        } else if (Boolean.TRUE.equals(ok)) {
-            authUser = user;
-            LOG.info("{}: AUTH {} as {}", clientText(), mechanism, Printable.escape(user));
-            connection.resume();
-            reply(Replies.AUTH_OK);
-        } else {
-            LOG.info("{}: AUTH {} failed for user=<{}> ({} failures)", clientText(), mechanism, Printable.escape(user),
-                    failures);
-            // this check's own count decides, not a later look that may include other sessions' failures since
-            if (failures >= settings.auth().throttle().maxFailures()) {
-                connection.writeAndClose(settings.replies().tooManyAuthFailures());
-                return;
-            }
-            connection.schedule(() -> {
-                connection.resume();
-                reply(Replies.AUTH_FAILED);
-            }, settings.auth().failureDelay());
-        }
-        closeIfDraining();
+    /** The password was right: the session is now the user's. */
+    void authenticatedAs(String user) {
+        authUser = user;
     }
 
     void endAuth(SmtpReply reply) {
@@ -537,7 +488,7 @@ public final class SmtpSession {
         ReceivedMessage received = new ReceivedMessage(message.queueId(), done.envelope(), settings.name(),
                 client, helo, protocol(done.smtpUtf8()), connection.tls(), authUser, content);
         delivery.deliver(received, reply -> connection.onLoop(() -> {
-            logOutcome(received, reply);
+            SessionLog.outcome(received, reply, clientText());
             if (connection.isClosing() && reply.isPositive()) { // cut meanwhile (session time cap) or client gone
                 LOG.warn("{}: the client was gone before it heard the 250: it will likely send the message again",
                         received.queueId());
@@ -551,29 +502,6 @@ public final class SmtpSession {
     private IncomingMessage.Trace trace() {
         return new IncomingMessage.Trace(helo, client, protocol(transaction.smtpUtf8()), connection.tls(),
                 transaction.smtpUtf8());
-    }
-
-    private void logOutcome(ReceivedMessage received, SmtpReply reply) {
-        if (reply.isPositive()) {
-            LOG.info("{}: from=<{}> to=<{}> size={} client={} helo=<{}>{}: {}", received.queueId(),
-                    Printable.escape(received.envelope().sender().toString()), recipientsText(received),
-                    received.content().size(), clientText(), Printable.escape(received.helo()),
-                    authUser == null ? "" : " sasl_username=" + Printable.escape(authUser),
-                    Printable.escape(reply.toString()));
-        } else {
-            LOG.info("{}: reject: DATA from {}: {}; from=<{}>", received.queueId(), clientText(),
-                    Printable.escape(reply.toString()),
-                    Printable.escape(received.envelope().sender().toString()));
-        }
-    }
-
-    /** {@code a@b>,<c@d}: the log line wraps it in the outer brackets, as Postfix writes to=<...>. */
-    private static String recipientsText(ReceivedMessage received) {
-        StringBuilder sb = new StringBuilder();
-        for (MailAddress recipient : received.envelope().recipients()) {
-            sb.append(sb.length() == 0 ? "" : ">,<").append(Printable.escape(recipient.toString()));
-        }
-        return sb.toString();
     }
 
     /** RFC 3848 / RFC 6531 "with" keywords: ESMTP, ESMTPS, ESMTPA, ESMTPSA, UTF8SMTP, UTF8SMTPS... */
