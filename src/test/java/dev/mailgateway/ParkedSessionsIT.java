@@ -57,6 +57,9 @@ class ParkedSessionsIT {
         // loopback is an ordinary client here, held to the per-client limit, sending to a domain we take mail for
         builder.environment().put("GATEWAY_TRUSTED_NETWORKS", "192.0.2.0/24");
         builder.environment().put("GATEWAY_RELAY_DOMAINS", "dest.test");
+        Path recipients = dataDir.resolve("relay-recipients");
+        java.nio.file.Files.writeString(recipients, "@dest.test\n");
+        builder.environment().put("GATEWAY_RELAY_RECIPIENTS", recipients.toString());
         // the parked sessions must still be there when the real message comes, however slow this machine is
         builder.environment().put("GATEWAY_SMTP_IDLE_TIMEOUT", "10m");
         Process gateway = builder.start();

@@ -126,6 +126,39 @@ class ShippedBrokerConfigurationTest {
         }
     }
 
+    private long count(String queue) throws Exception {
+        org.apache.activemq.broker.region.Destination destination = broker.getDestination(new ActiveMQQueue(queue));
+        return destination == null ? 0 : destination.getDestinationStatistics().getMessages().getCount();
+    }
+
+    private static void spool(ActiveMQConnectionFactory factory, boolean large, Boolean archive) throws Exception {
+        try (Connection connection = factory.createConnection()) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Message message = session.createTextMessage("spooled");
+            message.setBooleanProperty(dev.mailgateway.spool.SpoolEnvelope.LARGE, large);
+            if (archive != null) {
+                message.setBooleanProperty(dev.mailgateway.spool.SpoolEnvelope.ARCHIVE, archive);
+            }
+            session.createProducer(new ActiveMQQueue(Queues.SPOOL)).send(message);
+        }
+    }
+
+    @Test
+    void theSpoolForwardsAsTheGatewaySaysNeverToAnArchiveNobodyReads() throws Exception {
+        URI uri = start("gateway", "compose-secret");
+        ActiveMQConnectionFactory gateway = client(uri, "gateway", "compose-secret");
+
+        spool(gateway, false, null);
+        spool(gateway, false, false);
+        spool(gateway, true, false);
+        spool(gateway, false, true);
+
+        assertThat(count(Queues.RELAY)).isEqualTo(3);
+        assertThat(count(Queues.RELAY_LARGE)).isEqualTo(1);
+        assertThat(count(Queues.ARCHIVE)).as("only what the gateway marked for its archive").isEqualTo(1);
+        assertThat(count(Queues.SPOOL)).isZero();
+    }
+
     @Test
     void withoutCredentialsTheBrokerDoesNotStart() {
         assumeThat(System.getenv(USER)).as("this JVM's environment sets " + USER).isNull();
