@@ -2,6 +2,7 @@ package dev.mailgateway.smtpd;
 
 import dev.mailgateway.mail.SmtpReply;
 import java.time.Duration;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -20,6 +21,7 @@ final class RouteAnswer {
     private final String queueId;
     private final Consumer<SmtpReply> session;
     private final AtomicBoolean given = new AtomicBoolean();
+    private volatile Future<?> deadline;
 
     RouteAnswer(String queueId, Consumer<SmtpReply> session) {
         this.queueId = queueId;
@@ -28,10 +30,22 @@ final class RouteAnswer {
 
     boolean give(SmtpReply reply) {
         if (given.compareAndSet(false, true)) {
+            Future<?> task = deadline;
+            if (task != null) {
+                task.cancel(false);
+            }
             session.accept(reply);
             return true;
         }
         return false;
+    }
+
+    /** The route timeout's task: cancelled when the route answers first (thousands a second must not pile up). */
+    void deadline(Future<?> task) {
+        deadline = task;
+        if (given.get()) {
+            task.cancel(false);
+        }
     }
 
     void fromRoute(SmtpReply reply) {

@@ -36,13 +36,17 @@ final class RouteHandOff implements MessageDelivery {
 
     private final SmtpdConsumer consumer;
     private final ExecutorService workers;
-    private final ScheduledExecutorService maintenance;
+    private final ScheduledExecutorService deadlines;
     private final SmtpReply busy;
 
-    RouteHandOff(SmtpdConsumer consumer, ExecutorService workers, ScheduledExecutorService maintenance, SmtpReply busy) {
+    /**
+     * @param deadlines where the route timeout of each message waits; every one is cancelled when its route
+     *                  answers, so it holds about as many as there are messages in the routes
+     */
+    RouteHandOff(SmtpdConsumer consumer, ExecutorService workers, ScheduledExecutorService deadlines, SmtpReply busy) {
         this.consumer = consumer;
         this.workers = workers;
-        this.maintenance = maintenance;
+        this.deadlines = deadlines;
         this.busy = busy;
     }
 
@@ -68,17 +72,17 @@ final class RouteHandOff implements MessageDelivery {
                             budget.release(size);
                         }
                     };
+                    // the deadline first: once the route has the message, nothing here may answer 451 for it
+                    Duration limit = consumer.getEndpoint().getConfiguration().getRouteTimeout();
+                    answer.deadline(deadlines.schedule(() -> answer.lateRoute(limit), limit.toMillis(),
+                            TimeUnit.MILLISECONDS));
                     try {
                         workers.execute(() -> route(message, answer, finished));
                     } catch (RejectedExecutionException e) {
-                        LOG.warn("{}: every route worker is busy, answering {}", message.queueId(),
-                                busy);
+                        LOG.warn("{}: every route worker is busy, answering {}", message.queueId(), busy);
                         finished.run();
                         answer.give(busy);
-                        return;
                     }
-                    Duration limit = consumer.getEndpoint().getConfiguration().getRouteTimeout();
-                    maintenance.schedule(() -> answer.lateRoute(limit), limit.toMillis(), TimeUnit.MILLISECONDS);
                 }).exceptionally(e -> {
                     // a future swallows what its stages throw: without this the client would wait forever
                     LOG.error("{}: the message could not be handed to the route", message.queueId(), e);

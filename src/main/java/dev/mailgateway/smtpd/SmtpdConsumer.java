@@ -5,6 +5,7 @@ import dev.mailgateway.smtpd.internal.SmtpServer;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.ThreadPoolProfile;
@@ -22,6 +23,7 @@ public class SmtpdConsumer extends DefaultConsumer {
     private ExecutorService workers;
     private ExecutorService spillWriters;
     private ScheduledExecutorService maintenance;
+    private ScheduledThreadPoolExecutor deadlines;
     private RoutePolicyCheck routeCheck;
     private SmtpServer server;
     private volatile InetSocketAddress localAddress;
@@ -52,7 +54,14 @@ public class SmtpdConsumer extends DefaultConsumer {
         ListenerSetup setup = new ListenerSetup(getEndpoint(), workers, spillWriters, maintenance);
         ListenerSettings settings = setup.settings(config);
         routeCheck = setup.routeCheck();
-        RouteHandOff handOff = new RouteHandOff(this, workers, maintenance, settings.replies().busy());
+        // a plain JDK timer with cancelled tasks removed: Camel's scheduled pools refuse past 1000 queued tasks
+        deadlines = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, name + "-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        deadlines.setRemoveOnCancelPolicy(true);
+        RouteHandOff handOff = new RouteHandOff(this, workers, deadlines, settings.replies().busy());
         server = new SmtpServer(settings, handOff, getEndpoint().getComponent().eventLoops());
         localAddress = server.bind(config.getBind(), config.getPort());
     }
@@ -72,6 +81,7 @@ public class SmtpdConsumer extends DefaultConsumer {
             executors.shutdownGraceful(workers);
             executors.shutdownGraceful(spillWriters);
             executors.shutdownNow(maintenance);
+            deadlines.shutdownNow();
             workers = null;
         }
         super.doStop();
