@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mailgateway.testing.Sink;
+import dev.mailgateway.testing.ChildGateway;
 import dev.mailgateway.testing.SmtpClient;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -36,37 +35,20 @@ class CrashIT {
     @TempDir
     Path dataDir;
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     private Process start(int port, Sink sink, Path log) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", "target/mail-gateway.jar")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().put("GATEWAY_SMTP_PORT", String.valueOf(port));
-        builder.environment().put("GATEWAY_DATA_DIR", dataDir.toString());
+        ProcessBuilder builder = ChildGateway.builder(port, dataDir, log, "-Xmx512m");
         builder.environment().put("GATEWAY_TRANSPORT_MAP", "dest.test=" + sink.address());
         builder.environment().put("GATEWAY_RELAY_RETRY_SCHEDULE", "1s");
-        builder.environment().put("GATEWAY_SUBMISSION_ENABLED", "false");
-        builder.environment().put("GATEWAY_SUBMISSIONS_ENABLED", "false");
         return builder.start();
     }
 
     private static void awaitListening(int port) {
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .untilAsserted(() -> {
-                    try (SmtpClient probe = new SmtpClient(port)) {
-                        probe.expect("220 ");
-                    }
-                });
+        ChildGateway.awaitGreeting(port, "220 ");
     }
 
     @Test
     void everyMessageThatGot250IsDeliveredAfterSigkill() throws Exception {
-        int port = freePort();
+        int port = ChildGateway.freePort();
         Path log = dataDir.resolve("gateway.log");
         Set<String> accepted = ConcurrentHashMap.newKeySet();
         AtomicInteger next = new AtomicInteger();

@@ -3,9 +3,8 @@ package dev.mailgateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.mailgateway.testing.ChildGateway;
 import dev.mailgateway.testing.SmtpClient;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,33 +21,16 @@ class GatewayProcessIT {
     @TempDir
     Path dataDir;
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     @Test
     void jarRunsWithEnvironmentOverridesAndStopsGracefullyOnSigterm() throws Exception {
-        int port = freePort();
+        int port = ChildGateway.freePort();
         Path log = dataDir.resolve("gateway.log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", "target/mail-gateway.jar")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("GATEWAY_SMTP_PORT", String.valueOf(port));
-        builder.environment().put("GATEWAY_DATA_DIR", dataDir.toString());
+        ProcessBuilder builder = ChildGateway.builder(port, dataDir, log, "-Xmx256m");
         builder.environment().put("GATEWAY_ARCHIVE_ENABLED", "true");
         builder.environment().put("GATEWAY_HOSTNAME", "process.test");
-        builder.environment().put("GATEWAY_SUBMISSION_ENABLED", "false");
-        builder.environment().put("GATEWAY_SUBMISSIONS_ENABLED", "false");
         Process gateway = builder.start();
         try {
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                    .untilAsserted(() -> {
-                        try (SmtpClient probe = new SmtpClient(port)) {
-                            probe.expect("220 process.test ESMTP");
-                        }
-                    });
+            ChildGateway.awaitGreeting(port, "220 process.test ESMTP");
             String queueId;
             try (SmtpClient client = SmtpClient.ehlo(port)) {
                 String reply = client.sendMessage("a@src.test", "Subject: from a child JVM\r\n\r\nhi\r\n", "b@dest.test");

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.mailgateway.testing.Archive;
 import dev.mailgateway.testing.GeneratedMessage;
+import dev.mailgateway.testing.ChildGateway;
 import dev.mailgateway.testing.SmtpClient;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,37 +32,20 @@ class LargeMessagesIT {
     @TempDir
     Path dataDir;
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     private record Sent(String queueId, String sha256) {
     }
 
     @Test
     void fiftyConcurrentTwentyMegabyteMessagesWithA512MegabyteHeap() throws Exception {
-        int port = freePort();
+        int port = ChildGateway.freePort();
         Path log = dataDir.resolve("gateway.log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-XX:+ExitOnOutOfMemoryError", "-jar", "target/mail-gateway.jar")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("GATEWAY_SMTP_PORT", String.valueOf(port));
-        builder.environment().put("GATEWAY_DATA_DIR", dataDir.toString());
+        ProcessBuilder builder = ChildGateway.builder(port, dataDir, log, "-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
         builder.environment().put("GATEWAY_ARCHIVE_ENABLED", "true");
         builder.environment().put("GATEWAY_SMTP_MAX_MESSAGE_SIZE", String.valueOf(30L * 1024 * 1024));
-        builder.environment().put("GATEWAY_SUBMISSION_ENABLED", "false");
-        builder.environment().put("GATEWAY_SUBMISSIONS_ENABLED", "false");
         Process gateway = builder.start();
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         try {
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                    .untilAsserted(() -> {
-                        try (SmtpClient probe = new SmtpClient(port)) {
-                            probe.expect("220 ");
-                        }
-                    });
+            ChildGateway.awaitGreeting(port, "220 ");
             List<Future<Sent>> results = new ArrayList<>();
             for (int i = 0; i < CLIENTS; i++) {
                 long seed = 100 + i;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mailgateway.testing.GeneratedMessage;
+import dev.mailgateway.testing.ChildGateway;
 import dev.mailgateway.testing.SmtpClient;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,24 +35,12 @@ class ParkedSessionsIT {
     @TempDir
     Path dataDir;
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     @Test
     void threeHundredSessionsParkedAtDataLeaveRoomForARealMessage() throws Exception {
-        int port = freePort();
+        int port = ChildGateway.freePort();
         Path log = dataDir.resolve("gateway.log");
         Path gcLog = dataDir.resolve("gc.log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Xlog:gc:file=" + gcLog, "-jar", "target/mail-gateway.jar")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("GATEWAY_SMTP_PORT", String.valueOf(port));
-        builder.environment().put("GATEWAY_DATA_DIR", dataDir.toString());
-        builder.environment().put("GATEWAY_SUBMISSION_ENABLED", "false");
-        builder.environment().put("GATEWAY_SUBMISSIONS_ENABLED", "false");
+        ProcessBuilder builder = ChildGateway.builder(port, dataDir, log, "-Xmx256m", "-Xlog:gc:file=" + gcLog);
         builder.environment().put("GATEWAY_RELAY_ENABLED", "false");
         // loopback is an ordinary client here, held to the per-client limit, sending to a domain we take mail for
         builder.environment().put("GATEWAY_TRUSTED_NETWORKS", "192.0.2.0/24");
@@ -65,12 +53,7 @@ class ParkedSessionsIT {
         Process gateway = builder.start();
         List<SmtpClient> parked = new ArrayList<>();
         try {
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                    .untilAsserted(() -> {
-                        try (SmtpClient probe = new SmtpClient(port)) {
-                            probe.expect("220 ");
-                        }
-                    });
+            ChildGateway.awaitGreeting(port, "220 ");
             // one thread, and no thread waits on a parked socket: each is left open once it has its 354
             for (int a = 0; a < ADDRESSES; a++) {
                 InetAddress from = InetAddress.getByName("127.0.0." + (2 + a));
