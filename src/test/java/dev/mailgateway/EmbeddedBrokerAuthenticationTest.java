@@ -1,5 +1,7 @@
 package dev.mailgateway;
 
+import static dev.mailgateway.testing.BrokerClients.client;
+import static dev.mailgateway.testing.BrokerClients.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -55,23 +57,6 @@ class EmbeddedBrokerAuthenticationTest {
         URI uri = gateway.main().getCamelContext().hasService(EmbeddedBroker.class).listenUri();
         assertThat(uri.getPort()).isPositive();
         return uri;
-    }
-
-    private static ActiveMQConnectionFactory client(String url, String user, String password) {
-        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url);
-        factory.setUserName(user);
-        factory.setPassword(password);
-        factory.setConnectResponseTimeout(30_000);
-        factory.setWatchTopicAdvisories(false);
-        return factory;
-    }
-
-    private static void send(ActiveMQConnectionFactory factory, String queue, String text) throws Exception {
-        try (Connection connection = factory.createConnection()) {
-            connection.start();
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            session.createProducer(new ActiveMQQueue(queue)).send(session.createTextMessage(text));
-        }
     }
 
     private static List<String> browse(ActiveMQConnectionFactory factory, String queue) throws Exception {

@@ -1,5 +1,7 @@
 package dev.mailgateway;
 
+import static dev.mailgateway.testing.BrokerClients.client;
+import static dev.mailgateway.testing.BrokerClients.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -71,23 +73,6 @@ class ShippedBrokerConfigurationTest {
         broker.start();
         broker.waitUntilStarted();
         return URI.create("tcp://127.0.0.1:" + openwire.getConnectUri().getPort()); // without the server's options
-    }
-
-    private static ActiveMQConnectionFactory client(URI broker, String user, String password) {
-        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(broker);
-        factory.setUserName(user);
-        factory.setPassword(password);
-        factory.setConnectResponseTimeout(30_000);
-        factory.setWatchTopicAdvisories(false);
-        return factory;
-    }
-
-    private static void send(ActiveMQConnectionFactory factory, String queue, String text) throws Exception {
-        try (Connection connection = factory.createConnection()) {
-            connection.start();
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            session.createProducer(new ActiveMQQueue(queue)).send(session.createTextMessage(text));
-        }
     }
 
     @Test
