@@ -89,15 +89,24 @@ public final class GatewayMain {
                 key.apply("gateway.broker.listen"),
                 Boolean.parseBoolean(key.apply("gateway.archive.enabled")),
                 org.apache.camel.util.TimeUtils.toDuration(key.apply("gateway.broker.send-timeout")),
-                memoryLimit(Long.parseLong(key.apply("gateway.broker.memory-limit"))),
+                memoryLimit(Long.parseLong(key.apply("gateway.broker.memory-limit")),
+                        Integer.parseInt(key.apply("gateway.relay.large-consumers")),
+                        Long.parseLong(key.apply("gateway.smtp.max-message-size"))),
                 Integer.parseInt(key.apply("gateway.broker.connections")),
                 key.apply("gateway.broker.username"),
                 key.apply("gateway.broker.password"));
     }
 
-    /** 0 means a sixteenth of the heap: the embedded broker shares this JVM's memory. */
-    private static long memoryLimit(long configured) {
-        return configured > 0 ? configured : Runtime.getRuntime().maxMemory() / 16;
+    /**
+     * The embedded broker's memory for messages: the configured amount (0: a sixteenth of the heap, which it
+     * shares with this JVM) for mail in general, plus the large-message lane's share on top: each of its consumers
+     * holds one message of up to the largest size, and another may be on its way in. Without that share, two
+     * 20 MB messages held by a slow destination would fill the broker's memory, and its cursors stop paging in
+     * mail for every queue, not only theirs.
+     */
+    static long memoryLimit(long configured, int largeConsumers, long maxMessageSize) {
+        long base = configured > 0 ? configured : Runtime.getRuntime().maxMemory() / 16;
+        return base + 2L * largeConsumers * maxMessageSize;
     }
 
     /** Before the first logger exists: point logback at the operator's file unless told otherwise. */

@@ -94,16 +94,17 @@ class DeliveryIsolationTest {
 
     @Test
     void largeMessagesWaitingForASlowDestinationNeverStopSmallOnes() throws Exception {
-        // the slow destination takes the data and never answers its end; the broker's memory is small on purpose
-        byte[] large = ("Subject: large\r\n\r\n" + ("y".repeat(998) + "\r\n").repeat(5 * 1024))
+        // the slow destination takes the data and never answers its end; the broker's memory is what a 512 MB heap
+        // gives it (a sixteenth), and each message is 20 MB, as in the review
+        byte[] large = ("Subject: large\r\n\r\n" + ("y".repeat(998) + "\r\n").repeat(20 * 1024))
                 .getBytes(StandardCharsets.US_ASCII);
         try (ScriptedServer slow = ScriptedServer.start((command, n) -> command.equals(".") ? null
                 : command.equals("DATA") ? "354 go ahead" : command.startsWith("EHLO") ? "250 slow.test" : "250 2.0.0 ok");
                 Sink fast = Sink.start("");
-                TestGateway gateway = TestGateway.start(dir, config("gateway.broker.memory-limit", "16777216",
+                TestGateway gateway = TestGateway.start(dir, config("gateway.broker.memory-limit", "33554432",
                         "gateway.transport-map", "slow.test=" + slow.address() + ",fast.test=" + fast.address()))) {
             try (SmtpClient client = SmtpClient.ehlo(gateway.port())) {
-                for (int i = 0; i < 10; i++) {
+                for (int i = 0; i < 6; i++) {
                     client.startData("alice@src.test", "r" + i + "@slow.test");
                     client.sendRaw(large);
                     client.sendRaw(".\r\n");

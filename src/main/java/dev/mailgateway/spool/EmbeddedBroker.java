@@ -78,7 +78,8 @@ public final class EmbeddedBroker extends ServiceSupport {
             LOG.info("embedded ActiveMQ broker listening for other gateways on {} (user {})", listening,
                     settings.username());
         }
-        LOG.info("embedded ActiveMQ broker started: {}", settings.dataDirectory());
+        LOG.info("embedded ActiveMQ broker started: {}, memory for messages {} MB", settings.dataDirectory(),
+                settings.memoryLimit() / (1024 * 1024));
     }
 
     /**
