@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Messages kept as files, {@code <queue-id>.eml}, byte for byte, durable before the caller goes on: written under
@@ -17,6 +19,8 @@ import java.nio.file.StandardOpenOption;
  * (Camel's file producer does not fsync in Camel 4, whatever its forceWrites option says.)
  */
 public final class MessageFiles {
+
+    private static final Set<Path> PREPARED = ConcurrentHashMap.newKeySet();
 
     private MessageFiles() {
     }
@@ -31,7 +35,10 @@ public final class MessageFiles {
         if (!QueueId.isValid(queueId)) {
             throw new IllegalArgumentException("not a queue id, refusing it as a file name: " + queueId);
         }
-        OwnerOnly.directory(directory);
+        // owner-only once per directory (and again if it went away), not a mkdir and a chmod for every message
+        if (PREPARED.add(directory.toAbsolutePath()) || !Files.isDirectory(directory)) {
+            OwnerOnly.directory(directory);
+        }
         Path target = directory.resolve(queueId + ".eml");
         if (Files.exists(target)) {
             return target;

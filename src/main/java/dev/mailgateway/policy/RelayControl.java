@@ -1,7 +1,7 @@
 package dev.mailgateway.policy;
 
+import dev.mailgateway.mail.Postmaster;
 import dev.mailgateway.mail.SmtpReply;
-import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -14,12 +14,12 @@ public final class RelayControl implements PolicyCheck {
     private final DomainList relayDomains;
     private final NetworkList trustedNetworks;
 
-    private final String postmaster;
+    private final Postmaster postmaster;
 
     public RelayControl(DomainList relayDomains, NetworkList trustedNetworks, String hostname) {
         this.relayDomains = relayDomains;
         this.trustedNetworks = trustedNetworks;
-        this.postmaster = "postmaster@" + hostname.toLowerCase(Locale.ROOT);
+        this.postmaster = new Postmaster(hostname);
     }
 
     @Override
@@ -27,7 +27,7 @@ public final class RelayControl implements PolicyCheck {
         if (query.stage() != Stage.RCPT
                 || relayDomains.contains(query.recipient().domainKey())
                 || query.authUser() != null
-                || query.recipient().toString().equalsIgnoreCase(postmaster)
+                || postmaster.is(query.recipient())
                 || trustedNetworks.contains(query.client().getAddress())) {
             return PolicyResult.passNow();
         }

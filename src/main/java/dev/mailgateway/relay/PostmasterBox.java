@@ -1,13 +1,12 @@
 package dev.mailgateway.relay;
 
-import dev.mailgateway.mail.DomainNames;
+import dev.mailgateway.mail.Postmaster;
 import dev.mailgateway.mail.MailAddress;
 import dev.mailgateway.files.MessageFiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Mail for this gateway's postmaster ({@code <postmaster>}, {@code postmaster@<hostname>}; RFC 5321 §4.5.1 says
@@ -17,16 +16,16 @@ import java.util.Locale;
  */
 final class PostmasterBox {
 
-    private final String domain;
+    private final Postmaster postmaster;
     private final Path directory;
 
     PostmasterBox(String hostname, Path directory) {
-        this.domain = DomainNames.key(hostname);
+        this.postmaster = new Postmaster(hostname);
         this.directory = directory;
     }
 
     boolean isFor(MailAddress recipient) {
-        return recipient.localPart().toLowerCase(Locale.ROOT).equals("postmaster") && recipient.domainKey().equals(domain);
+        return postmaster.is(recipient);
     }
 
     List<RecipientOutcome> deliver(RelayMessage message, List<MailAddress> recipients) {

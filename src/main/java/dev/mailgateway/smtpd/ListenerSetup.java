@@ -3,6 +3,7 @@ package dev.mailgateway.smtpd;
 import dev.mailgateway.auth.SenderLogins;
 import dev.mailgateway.auth.UserStore;
 import dev.mailgateway.files.OwnerOnly;
+import dev.mailgateway.mail.LocalHost;
 import dev.mailgateway.policy.DomainList;
 import dev.mailgateway.policy.LookupFile;
 import dev.mailgateway.policy.NetworkList;
@@ -20,8 +21,6 @@ import dev.mailgateway.smtpd.internal.SpillSettings;
 import dev.mailgateway.smtpd.internal.TimeLimits;
 import dev.mailgateway.smtpd.internal.TlsMode;
 import dev.mailgateway.tls.TlsContexts;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -66,8 +65,7 @@ final class ListenerSetup {
     }
 
     ListenerSettings settings(SmtpdConfiguration config) throws Exception {
-        String hostname = config.getHostname() == null || config.getHostname().isBlank()
-                ? localHostName() : config.getHostname().trim();
+        String hostname = LocalHost.name(config.getHostname());
         NetworkList trusted = NetworkList.parse(config.getTrustedNetworks());
         HostReplies replies = HostReplies.forHost(hostname, config.getMaxMessageSize(), config.isSmtpUtf8());
         AuthSettings auth = authSettings(config);
@@ -166,13 +164,5 @@ final class ListenerSetup {
 
     private static boolean isBlank(String s) {
         return s == null || s.isBlank();
-    }
-
-    private static String localHostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
     }
 }

@@ -186,8 +186,9 @@ public final class EmbeddedBroker extends ServiceSupport {
         // bounds what is in flight; flow control would only make a queue without consumers (mail.relay while no
         // relay runs) stall every send until its timeout.
         mail.setProducerFlowControl(false);
-        // The large-message lane pages in only what its consumers take now (each message is megabytes in memory)
-        // and has a memory share of its own, so a backlog there blocks that lane's cursor, never mail.relay's.
+        // The large-message lane pages in only what its consumers take now (each message is megabytes in memory);
+        // the broker's memory limit carries a share for those (GatewayMain.memoryLimit), so they never fill it and
+        // stop the cursors of the other queues.
         PolicyEntry large = new PolicyEntry();
         large.setQueue(Queues.RELAY_LARGE);
         large.setDeadLetterStrategy(deadLetters);

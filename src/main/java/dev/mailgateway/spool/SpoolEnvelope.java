@@ -1,7 +1,6 @@
 package dev.mailgateway.spool;
 
-import dev.mailgateway.mail.DomainNames;
-import dev.mailgateway.mail.LocalHost;
+import dev.mailgateway.mail.Postmaster;
 import dev.mailgateway.mail.MailAddress;
 import dev.mailgateway.smtpd.SmtpdConstants;
 import java.util.List;
@@ -40,7 +39,7 @@ public final class SpoolEnvelope implements Processor {
 
     private long largeMessageSize = 1024 * 1024;
     private boolean archive;
-    private String postmasterDomain = "";
+    private Postmaster ourPostmaster = new Postmaster("");
     private String postmaster = "";
 
     /** Messages larger than this (bytes) go to the large-message lane. */
@@ -54,7 +53,7 @@ public final class SpoolEnvelope implements Processor {
 
     /** This gateway's host name: {@code postmaster@<hostname>} is its postmaster. */
     public void setHostname(String hostname) {
-        this.postmasterDomain = DomainNames.key(LocalHost.name(hostname));
+        this.ourPostmaster = new Postmaster(hostname);
     }
 
     /**
@@ -88,10 +87,7 @@ public final class SpoolEnvelope implements Processor {
         java.util.LinkedHashSet<String> result = new java.util.LinkedHashSet<>();
         for (Object recipient : recipients) {
             String address = recipient.toString();
-            int at = address.lastIndexOf('@');
-            boolean ours = at > 0 && address.substring(0, at).equalsIgnoreCase("postmaster")
-                    && DomainNames.key(address.substring(at + 1)).equals(postmasterDomain);
-            result.add(ours ? postmaster : address);
+            result.add(ourPostmaster.is(MailAddress.parse(address, true)) ? postmaster : address);
         }
         return List.copyOf(result);
     }
