@@ -1,0 +1,66 @@
+package dev.mailgateway.state;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The state policy blocks keep between sessions: rate counters, greylist triplets, recipient verification
+ * results. In this process ({@link MemoryStore}, bounded, with expiry) or in Redis ({@link RedisStore}), where every
+ * gateway on that Redis shares it. Each operation is one atomic step (one Lua script in Redis) and never blocks
+ * the caller: it completes later, within the store's timeout, or exceptionally when the store cannot answer —
+ * the caller decides what a missing answer means (the policy blocks fail open).
+ */
+public interface PolicyStore extends AutoCloseable {
+
+    /**
+     * Counts one event for {@code key} when the count over the last {@code window}, with it, stays within
+     * {@code limit}; an event that would exceed it is refused and not counted (so a client that keeps trying
+     * recovers when the window moves on). Sliding-window counter: the previous fixed window's count weighted by
+     * how much of it still overlaps the sliding window, plus the current one's.
+     */
+    CompletionStage<RateDecision> take(String key, long limit, Duration window);
+
+    /** Greylisting of one triplet (postgrey's rules); {@code network} is the client network, for auto-allow. */
+    CompletionStage<GreylistDecision> greylist(String triplet, String network, GreylistRules rules);
+
+    CompletionStage<Optional<String>> get(String key);
+
+    CompletionStage<Void> put(String key, String value, Duration ttl);
+
+    /** Where the state lives, for logs: "memory" or the Redis URI without credentials. */
+    String describe();
+
+    @Override
+    void close();
+
+    /** @param count the estimated count in the window, with this event when it was allowed */
+    record RateDecision(boolean allowed, long count) {
+    }
+
+    /**
+     * @param delay      a triplet is accepted when retried at least this long after it was first seen
+     * @param window     ... and at most this long after (later: seen anew)
+     * @param autoAllow  a network whose triplets passed this many times is not greylisted any more (0: never)
+     * @param remember   how long a passed triplet and an auto-allowed network are remembered (postgrey: 35 days)
+     */
+    record GreylistRules(Duration delay, Duration window, int autoAllow, Duration remember) {
+    }
+
+    enum GreylistDecision {
+        /** First sight of the triplet (or seen again after the window): refused, and remembered from now. */
+        NEW,
+        /** Retried before the delay: refused; the first sight stays what it was. */
+        TOO_EARLY,
+        /** Retried after the delay and within the window: accepted, and the triplet remembered as passed. */
+        RETRIED,
+        /** A triplet that passed before: accepted. */
+        KNOWN,
+        /** The client network passed often enough to be exempt: accepted without looking at the triplet. */
+        NETWORK_ALLOWED;
+
+        public boolean accepted() {
+            return this != NEW && this != TOO_EARLY;
+        }
+    }
+}
