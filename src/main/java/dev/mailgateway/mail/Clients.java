@@ -14,6 +14,18 @@ public final class Clients {
     private Clients() {
     }
 
+    /**
+     * The client's network as greylisting keys it (postgrey): the /24 of an IPv4 address, the /64 of an IPv6 one,
+     * so a sender's pool of outbound servers in one network retries as one client.
+     */
+    public static String network(InetAddress client) {
+        byte[] bytes = client.getAddress();
+        if (bytes.length == 4) {
+            return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + ".0/24";
+        }
+        return counted(client).getHostAddress() + "/64";
+    }
+
     public static InetAddress counted(InetAddress client) {
         if (!(client instanceof Inet6Address)) {
             return client;

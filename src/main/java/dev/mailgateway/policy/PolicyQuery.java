@@ -13,7 +13,8 @@ import java.util.List;
  * @param recipients the recipients accepted so far
  * @param recipient  at RCPT, the recipient being asked about; otherwise null
  * @param authUser   the authenticated user, null when the client did not authenticate
+ * @param trusted    the client is in the listener's trusted networks
  */
 public record PolicyQuery(Stage stage, String listener, InetSocketAddress client, String helo, MailAddress sender,
-        List<MailAddress> recipients, MailAddress recipient, String authUser) {
+        List<MailAddress> recipients, MailAddress recipient, String authUser, boolean trusted) {
 }

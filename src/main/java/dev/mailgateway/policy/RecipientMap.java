@@ -51,11 +51,13 @@ public final class RecipientMap {
 
     /** True when the map knows the recipient (by address, address without extension, or whole domain). */
     public boolean knows(MailAddress recipient) {
+        return file.current().wholeDomains().contains(recipient.domainKey()) || listsAddress(recipient);
+    }
+
+    /** True when the map names the recipient itself (with or without its extension), not just its domain. */
+    public boolean listsAddress(MailAddress recipient) {
         Entries e = file.current();
         String domain = recipient.domainKey();
-        if (e.wholeDomains().contains(domain)) {
-            return true;
-        }
         String local = recipient.localPart().toLowerCase(Locale.ROOT);
         if (e.addresses().contains(local + "@" + domain)) {
             return true;

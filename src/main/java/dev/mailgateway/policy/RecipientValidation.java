@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * bounce to a sender that may be forged (backscatter). Fails closed: a relay domain with no line in the recipient
  * map has no known users, so all its recipients are refused until the map lists them, or {@code @domain} says
  * that every user is taken (then unknown users are the next hop's to refuse, and ours to bounce). Domains the map
- * names that are not relay domains are validated too.
+ * names that are not relay domains are validated too. With recipient verification on, a relay domain without
+ * lines is left to {@code mail-policy:verify-recipient}, which asks the next hop.
  */
 public final class RecipientValidation implements PolicyCheck {
 
@@ -19,16 +20,19 @@ public final class RecipientValidation implements PolicyCheck {
 
     private final RecipientMap map;
     private final DomainList relayDomains;
+    private final boolean verified;
 
-    public RecipientValidation(RecipientMap map, DomainList relayDomains) {
+    /** @param verified recipients of relay domains without lines are verified at the next hop by the policy route */
+    public RecipientValidation(RecipientMap map, DomainList relayDomains, boolean verified) {
         this.map = map;
         this.relayDomains = relayDomains;
+        this.verified = verified;
     }
 
     /** At start: says which relay domains will refuse everyone, so an operator is not left guessing. */
     public void warnAboutUnlisted(String relayDomainsText) {
         for (String entry : relayDomainsText == null ? new String[0] : relayDomainsText.split("[,\\s]+")) {
-            if (!entry.isEmpty() && !entry.startsWith(".") && !map.listsDomain(DomainNames.key(entry))) {
+            if (!verified && !entry.isEmpty() && !entry.startsWith(".") && !map.listsDomain(DomainNames.key(entry))) {
                 LOG.warn("relay domain {} has no line in {}: all its recipients are refused (550 5.1.1); list its "
                         + "users, or @{} to take them all", entry, map.file().file(), entry);
             }
@@ -38,7 +42,8 @@ public final class RecipientValidation implements PolicyCheck {
     @Override
     public CompletionStage<PolicyResult> check(PolicyQuery query) {
         if (query.stage() != Stage.RCPT || map.knows(query.recipient())
-                || !(relayDomains.contains(query.recipient().domainKey()) || map.validates(query.recipient()))) {
+                || !(relayDomains.contains(query.recipient().domainKey()) || map.validates(query.recipient()))
+                || (verified && !map.validates(query.recipient()))) {
             return PolicyResult.passNow();
         }
         return PolicyResult.refuseNow(SmtpReply.of(550, "5.1.1",

@@ -87,7 +87,7 @@ final class ListenerSetup {
         if (!isBlank(config.getRecipientMap())) {
             RecipientMap map = new RecipientMap(Path.of(config.getRecipientMap().trim()), config.getRecipientDelimiter());
             watch(map.file());
-            RecipientValidation validation = new RecipientValidation(map, relayDomains);
+            RecipientValidation validation = new RecipientValidation(map, relayDomains, config.isVerifyRecipients());
             validation.warnAboutUnlisted(config.getRelayDomains());
             checks.add(validation);
         }
@@ -96,6 +96,9 @@ final class ListenerSetup {
             watch(logins.file());
             checks.add(logins);
         }
+        if (config.isVerifyRecipients()) {
+            requireVerificationStep(config);
+        }
         if (!isBlank(config.getPolicyUri())) {
             routeCheck = new RoutePolicyCheck(endpoint.getCamelContext().getEndpoint(config.getPolicyUri()),
                     workers, config.getPolicyTimeout(), replies.busy());
@@ -103,6 +106,20 @@ final class ListenerSetup {
             checks.add(routeCheck);
         }
         return checks;
+    }
+
+    /**
+     * With verification on, unlisted relay-domain recipients get past the recipient map: a policy route without the
+     * step that verifies them would accept them all, and bounce what the next hop refuses. Refused at start.
+     */
+    private void requireVerificationStep(SmtpdConfiguration config) {
+        boolean present = !isBlank(config.getPolicyUri()) && endpoint.getCamelContext().getEndpoints().stream()
+                .anyMatch(e -> e.getEndpointUri().replace("://", ":").startsWith("mail-policy:verify-recipient"));
+        if (!present) {
+            throw new IllegalArgumentException("smtpd " + endpoint.getName() + ": recipient verification is on"
+                    + " (verifyRecipients, gateway.relay-recipients.verify) but no policy route with"
+                    + " mail-policy:verify-recipient is there to do it; unknown users would be accepted and bounced");
+        }
     }
 
     private static ServerTls tls(SmtpdConfiguration config, String hostname) throws Exception {

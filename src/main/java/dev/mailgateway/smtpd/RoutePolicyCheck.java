@@ -88,6 +88,7 @@ final class RoutePolicyCheck implements PolicyCheck {
         message.setHeader(SmtpdConstants.RECIPIENTS, query.recipients().stream().map(MailAddress::toString).toList());
         message.setHeader(SmtpdConstants.RECIPIENT, query.recipient() == null ? null : query.recipient().toString());
         message.setHeader(SmtpdConstants.AUTH_USER, query.authUser());
+        message.setHeader(SmtpdConstants.TRUSTED_CLIENT, query.trusted());
     }
 
     private PolicyResult resultOf(Exchange exchange, PolicyQuery query) {

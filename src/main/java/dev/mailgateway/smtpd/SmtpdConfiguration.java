@@ -58,6 +58,9 @@ public class SmtpdConfiguration implements Cloneable {
     private String relayDomains = "";
     @UriParam(description = "File of valid recipients of relay domains; blank: no validation")
     private String recipientMap = "";
+    @UriParam(description = "Recipients of relay domains the recipient map does not name are verified at the next"
+            + " hop by mail-policy:verify-recipient in the policy route (which must then be there), instead of refused")
+    private boolean verifyRecipients;
     @UriParam(defaultValue = "+", description = "Address extension delimiter for recipient map lookups")
     private String recipientDelimiter = "+";
     @UriParam(defaultValue = "REJECT", description = "Bare CR or LF in message data: REJECT (550 5.5.2) or NORMALIZE")
@@ -256,6 +259,14 @@ public class SmtpdConfiguration implements Cloneable {
 
     public void setRelayDomains(String relayDomains) {
         this.relayDomains = relayDomains;
+    }
+
+    public boolean isVerifyRecipients() {
+        return verifyRecipients;
+    }
+
+    public void setVerifyRecipients(boolean verifyRecipients) {
+        this.verifyRecipients = verifyRecipients;
     }
 
     public String getRecipientMap() {

@@ -19,7 +19,14 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public static TestGateway start(Path dataDir, Map<String, String> overrides) throws Exception {
+        return start(dataDir, overrides, Map.of());
+    }
+
+    /** With beans bound in the registry first, for overrides such as {@code camel.component.x.clock=#name}. */
+    public static TestGateway start(Path dataDir, Map<String, String> overrides, Map<String, Object> beans)
+            throws Exception {
         Main main = GatewayMain.create();
+        beans.forEach(main::bind);
         if (!overrides.containsKey("gateway.smtp.port")) {
             main.addOverrideProperty("gateway.smtp.port", "0");
         }

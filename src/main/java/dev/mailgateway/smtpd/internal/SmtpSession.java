@@ -237,7 +237,7 @@ public final class SmtpSession {
 
     private PolicyQuery query(Stage stage, String heloName, MailAddress sender, MailAddress recipient) {
         return new PolicyQuery(stage, settings.name(), client, heloName, sender,
-                transaction == null ? List.of() : transaction.recipients(), recipient, authUser);
+                transaction == null ? List.of() : transaction.recipients(), recipient, authUser, trustedClient);
     }
 
     public String helo() {

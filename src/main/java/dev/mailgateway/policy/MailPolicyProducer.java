@@ -1,0 +1,102 @@
+package dev.mailgateway.policy;
+
+import dev.mailgateway.policy.block.BlockResult;
+import dev.mailgateway.policy.block.PolicyBlock;
+import dev.mailgateway.smtpd.SmtpdConstants;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultAsyncProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one block on an exchange and writes its result into the headers: adds to {@code MailScore}, appends to
+ * {@code MailReasons}, proposes {@code MailReply}; with {@code reject=true}, a refusal also becomes
+ * {@code SmtpdReply} and ends the route. Asynchronous: an answer that is not there yet (DNS, Redis, a probe)
+ * continues the route on the component's threads, never on the DNS or Redis I/O thread that completed it.
+ */
+final class MailPolicyProducer extends DefaultAsyncProducer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MailPolicyProducer.class);
+
+    private PolicyBlock block;
+
+    MailPolicyProducer(MailPolicyEndpoint endpoint) {
+        super(endpoint);
+    }
+
+    @Override
+    public MailPolicyEndpoint getEndpoint() {
+        return (MailPolicyEndpoint) super.getEndpoint();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        // a block whose options do not parse stops the route from starting, with the reason, not the first mail
+        block = getEndpoint().getComponent().block(getEndpoint().getBlock(), getEndpoint().getConfiguration());
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        CompletableFuture<BlockResult> answer;
+        try {
+            answer = block.check(PolicyHeaders.query(exchange.getMessage())).toCompletableFuture();
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+        if (answer.isDone()) {
+            apply(exchange, answer.getNow(null), null);
+            callback.done(true);
+            return true;
+        }
+        answer.whenCompleteAsync((result, failure) -> {
+            apply(exchange, result, failure);
+            callback.done(false);
+        }, getEndpoint().getComponent().continuations());
+        return false;
+    }
+
+    private void apply(Exchange exchange, BlockResult result, Throwable failure) {
+        if (failure != null) {
+            // blocks turn their failures into results; this is a bug, and the policy route's error answer fits it
+            LOG.error("mail-policy:{} failed", getEndpoint().getBlock().uriName(), failure);
+            exchange.setException(failure);
+            return;
+        }
+        Message message = exchange.getMessage();
+        if (result.score() != 0) {
+            Double score = message.getHeader(MailPolicyConstants.SCORE, Double.class);
+            message.setHeader(MailPolicyConstants.SCORE, (score == null ? 0 : score) + result.score());
+        } else if (message.getHeader(MailPolicyConstants.SCORE) == null) {
+            message.setHeader(MailPolicyConstants.SCORE, 0.0);
+        }
+        if (!result.reasons().isEmpty()) {
+            List<String> reasons = new ArrayList<>();
+            List<?> before = message.getHeader(MailPolicyConstants.REASONS, List.class);
+            if (before != null) {
+                before.forEach(r -> reasons.add(String.valueOf(r)));
+            }
+            reasons.addAll(result.reasons());
+            message.setHeader(MailPolicyConstants.REASONS, reasons);
+        }
+        if (result.refuses()) {
+            String reply = result.refusal().toString();
+            if (message.getHeader(MailPolicyConstants.REPLY) == null) {
+                message.setHeader(MailPolicyConstants.REPLY, reply);
+            }
+            if (getEndpoint().getConfiguration().isReject()) {
+                if (message.getHeader(SmtpdConstants.REPLY) == null) {
+                    message.setHeader(SmtpdConstants.REPLY, reply);
+                }
+                exchange.setRouteStop(true);
+            }
+        }
+    }
+}
