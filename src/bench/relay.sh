@@ -8,13 +8,22 @@
 # zone is served authoritatively (SOA on negative answers, 300 s TTL), as real zones are: dnsmasq's plain
 # local records have TTL 0 and NODATA without SOA, which nothing caches.
 #
-#   src/bench/relay.sh [messages=10000] [sessions=20] [size=4096] [--mx] [--postfix]
+# With --policy the shipped policy route (routes/policy.yaml) works on every message as it would on port 25:
+# the client is not trusted (mail goes to a relay domain, dest.test, checked against a recipient map), two DNS
+# blocklists and an allowlist on the client and a domain list on the sender and HELO are asked (a dnsmasq on
+# loopback answers NXDOMAIN, authoritatively, as for most clients), and every rate limit kind counts (with
+# limits no run reaches); greylisting stays off, as shipped. With --no-policy the listener asks no policy route.
+# src/bench/policy.sh runs both in turn and prints the cost.
+#
+#   src/bench/relay.sh [messages=10000] [sessions=20] [size=4096] [--mx] [--policy|--no-policy] [--postfix]
 set -euo pipefail
-ARGS=() ANCHOR= MX=
-for a in "$@"; do case $a in --postfix) ANCHOR=1 ;; --mx) MX=1 ;; *) ARGS+=("$a") ;; esac; done
+ARGS=() ANCHOR= MX= POLICY=
+for a in "$@"; do
+  case $a in --postfix) ANCHOR=1 ;; --mx) MX=1 ;; --policy) POLICY=on ;; --no-policy) POLICY=off ;; *) ARGS+=("$a") ;; esac
+done
 N=${ARGS[0]:-10000} S=${ARGS[1]:-20} L=${ARGS[2]:-4096}
 cd "$(dirname "$0")/../.."
-if [ ! -x /usr/sbin/smtp-source ] || { [ -n "$MX" ] && [ ! -x /usr/sbin/dnsmasq ]; }; then
+if [ ! -x /usr/sbin/smtp-source ] || { [ -n "$MX$POLICY" ] && [ ! -x /usr/sbin/dnsmasq ]; }; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix dnsmasq-base >/dev/null
 fi
 [ -f target/mail-gateway.jar ] || mvn -B -q package -DskipTests
@@ -36,6 +45,24 @@ if [ -n "$MX" ]; then
 else
   export GATEWAY_TRANSPORT_MAP="dest.test=127.0.0.1:$SINK_PORT"
 fi
+if [ "$POLICY" = on ]; then
+  LISTS_PORT=$(free_port)
+  # authoritative for the list zones: NXDOMAIN with an SOA, which resolvers cache as real lists' answers are
+  /usr/sbin/dnsmasq --keep-in-foreground --port="$LISTS_PORT" --listen-address=127.0.0.1 --bind-interfaces \
+    --no-resolv --no-hosts --user=nobody --auth-server=ns.lists.test,lo --auth-ttl=300 \
+    --auth-zone=bl.lists.test --auth-zone=bl2.lists.test --auth-zone=wl.lists.test --auth-zone=dbl.lists.test \
+    --host-record=ns.lists.test,127.0.0.1 &
+  DNS="$DNS $!"
+  [ -n "$MX" ] || export GATEWAY_DNS_SERVER=127.0.0.1:$LISTS_PORT
+  printf '@dest.test\n' > "$DATA/relay-recipients"
+  export GATEWAY_TRUSTED_NETWORKS=192.0.2.0/24 GATEWAY_RELAY_DOMAINS=dest.test \
+    GATEWAY_RELAY_RECIPIENTS="$DATA/relay-recipients" \
+    GATEWAY_POLICY_DNSBL="bl.lists.test=127.0.0.[2..11]*3,bl2.lists.test*2,wl.lists.test=127.0.[0..255].[1..3]*-2" \
+    GATEWAY_POLICY_RHSBL=dbl.lists.test=127.0.1.[2..99] \
+    GATEWAY_POLICY_RATE_LIMITS="client:connections=100000000/1m,client:messages=100000000/1h,client:recipients=100000000/1h,sender:messages=100000000/1h,sender:recipients=100000000/1h"
+elif [ "$POLICY" = off ]; then
+  export GATEWAY_POLICY_ROUTE=
+fi
 GATEWAY_SMTP_PORT=$GW_PORT GATEWAY_DATA_DIR=$DATA \
 GATEWAY_SUBMISSION_ENABLED=false GATEWAY_SUBMISSIONS_ENABLED=false GATEWAY_RELAY_TLS=none \
   java -Xmx1g -jar target/mail-gateway.jar > "$LOG" 2>&1 &
@@ -54,7 +81,7 @@ cpu() { read -r _ _ _ _ _ _ _ _ _ _ _ _ _ UT ST _ < <(cut -d" " -f1-17 /proc/$GW
 c0=$(cpu)
 t0=$(date +%s.%N); source_run "$N"; t1=$(date +%s.%N); wait_sent $((base + N)); t2=$(date +%s.%N)
 c1=$(cpu)
-python3 -c "import sys, os; n=int(sys.argv[1]); a,b,c=map(float,sys.argv[2:5]); ms=(int(sys.argv[5])/os.sysconf('SC_CLK_TCK'))*1000/n; print(f'gateway{\" (MX via DNS)\" if \"$MX\" else \"\"}: accept {n/(b-a):.0f} msg/s, end-to-end {n/(c-a):.0f} msg/s, CPU {ms:.2f} ms/msg (N={n} s=$S l=$L)')" "$N" "$t0" "$t1" "$t2" "$((c1 - c0))"
+python3 -c "import sys, os; n=int(sys.argv[1]); a,b,c=map(float,sys.argv[2:5]); ms=(int(sys.argv[5])/os.sysconf('SC_CLK_TCK'))*1000/n; print(f'gateway{\" (MX via DNS)\" if \"$MX\" else \"\"}{\" policy $POLICY\" if \"$POLICY\" else \"\"}: accept {n/(b-a):.0f} msg/s, end-to-end {n/(c-a):.0f} msg/s, CPU {ms:.2f} ms/msg (N={n} s=$S l=$L)')" "$N" "$t0" "$t1" "$t2" "$((c1 - c0))"
 if [ -n "$ANCHOR" ]; then
   kill $GW $SINK $DNS 2>/dev/null; wait $GW 2>/dev/null || true
   ../shared/tools/postfix-anchor.sh "$N" "$S" "$L" | tail -1
