@@ -6,15 +6,23 @@ import java.time.Duration;
 /** Opens the store the configuration names. */
 public final class PolicyStores {
 
+    /** How long a Redis operation may take: a policy check waits no longer for its state. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
+
     private PolicyStores() {
     }
 
-    /** @return a {@link MemoryStore} of the default size (Redis comes next) */
+    /**
+     * @param redisUri {@code redis://[:password@]host:port[/db]}, or blank for the memory store
+     * @param timeout  how long a Redis operation may take before it completes exceptionally
+     * @return a {@link MemoryStore} of the default size, or a {@link RedisStore} under the default prefix (it
+     *         connects in the background: Redis need not be up yet)
+     */
     public static PolicyStore open(String redisUri, Duration timeout, Clock clock) {
         if (redisUri == null || redisUri.isBlank()) {
             return new MemoryStore(clock);
         }
-        throw new IllegalArgumentException("no Redis store yet");
+        return new RedisStore(redisUri.strip(), RedisStore.DEFAULT_PREFIX, timeout, clock);
     }
 
     /** The stores count in whole milliseconds: a duration of less than one is a mistake, not "no time". */
