@@ -7,9 +7,11 @@ import java.util.concurrent.CompletionStage;
 /**
  * The state policy blocks keep between sessions: rate counters, greylist triplets, recipient verification
  * results. In this process ({@link MemoryStore}, bounded, with expiry) or in Redis ({@link RedisStore}), where every
- * gateway on that Redis shares it. Each operation is one atomic step (one Lua script in Redis) and never blocks
- * the caller: it completes later, within the store's timeout, or exceptionally when the store cannot answer —
- * the caller decides what a missing answer means (the policy blocks fail open).
+ * gateway on that Redis shares it. Each operation is one atomic step (one Lua script or one command in Redis) and
+ * never blocks the caller: it completes later, within the store's timeout, or exceptionally when the store cannot
+ * answer — the caller decides what a missing answer means (the policy blocks fail open). Times are the store's
+ * {@link java.time.Clock}'s, also in Redis (where key expiry only frees memory), so gateways sharing a Redis should
+ * keep their clocks in step. {@link PolicyStores#open} picks the store.
  */
 public interface PolicyStore extends AutoCloseable {
 
@@ -34,7 +36,7 @@ public interface PolicyStore extends AutoCloseable {
     @Override
     void close();
 
-    /** @param count the estimated count in the window, with this event when it was allowed */
+    /** @param count the estimated count in the window (rounded up), with this event when it was allowed */
     record RateDecision(boolean allowed, long count) {
     }
 
@@ -45,6 +47,16 @@ public interface PolicyStore extends AutoCloseable {
      * @param remember   how long a passed triplet and an auto-allowed network are remembered (postgrey: 35 days)
      */
     record GreylistRules(Duration delay, Duration window, int autoAllow, Duration remember) {
+
+        public GreylistRules {
+            // (whole milliseconds: the stores count in them)
+            if (delay.isNegative() || window.toMillis() < 1 || window.compareTo(delay) < 0
+                    || remember.toMillis() < 1 || autoAllow < 0) {
+                throw new IllegalArgumentException("greylisting needs 0 <= delay <= window, window and remember of"
+                        + " 1 ms or more, autoAllow >= 0: " + delay + ", " + window + ", " + remember + ", "
+                        + autoAllow);
+            }
+        }
     }
 
     enum GreylistDecision {
