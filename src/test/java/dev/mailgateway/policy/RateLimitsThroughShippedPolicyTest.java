@@ -2,7 +2,7 @@ package dev.mailgateway.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailgateway.testing.MovableClock;
+import dev.mailgateway.testing.ManualClock;
 import dev.mailgateway.testing.SmtpClient;
 import dev.mailgateway.testing.TestGateway;
 import java.net.InetAddress;
@@ -26,7 +26,7 @@ class RateLimitsThroughShippedPolicyTest {
 
     @TempDir
     static Path dir;
-    private static final MovableClock clock = new MovableClock();
+    private static final ManualClock clock = new ManualClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
     private static TestGateway gateway;
 
     @BeforeAll
