@@ -1,0 +1,116 @@
+package dev.mailgateway.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.mailgateway.testing.ManualClock;
+import dev.mailgateway.testing.RedisServer;
+import dev.mailgateway.testing.SmtpClient;
+import dev.mailgateway.testing.TestGateway;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two gateways (each with its own spool) on one real Redis, as a pair behind one MX record would be: a client
+ * greylisted by one passes at the other, a client's messages count at both, and when Redis stops, mail still
+ * flows (the checks fail open) and picks up Redis again when it is back.
+ */
+class SharedStateAcrossGatewaysTest {
+
+    private static final String GREYLISTED = "451 4.7.1 Greylisted, try again later";
+
+    @TempDir
+    static Path dir;
+    private static final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private static RedisServer redis;
+    private static TestGateway first;
+    private static TestGateway second;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = RedisServer.running();
+        Path recipients = Files.writeString(dir.resolve("relay-recipients"), "@dest.test\n");
+        Map<String, String> config = Map.ofEntries(
+                Map.entry("gateway.trusted-networks", "192.0.2.0/24"),
+                Map.entry("gateway.relay-domains", "dest.test"),
+                Map.entry("gateway.relay-recipients", recipients.toString()),
+                Map.entry("gateway.relay.enabled", "false"),
+                Map.entry("gateway.submission.enabled", "false"),
+                Map.entry("gateway.submissions.enabled", "false"),
+                Map.entry("gateway.policy.greylist", "true"),
+                Map.entry("gateway.policy.rate-limits", "client:messages=2/1h"),
+                Map.entry("gateway.state.redis", redis.uri()),
+                Map.entry("camel.component.mail-policy.clock", "#policyClock"));
+        first = TestGateway.start(dir.resolve("first"), config, Map.of("policyClock", clock));
+        second = TestGateway.start(dir.resolve("second"), config, Map.of("policyClock", clock));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (TestGateway gateway : new TestGateway[] {first, second}) {
+            if (gateway != null) {
+                gateway.close();
+            }
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    private static SmtpClient connect(TestGateway gateway, String from) throws Exception {
+        SmtpClient client = new SmtpClient(InetAddress.getByName(from), gateway.port());
+        client.expect("220");
+        client.command("EHLO client.test", "250");
+        return client;
+    }
+
+    private static String rcpt(TestGateway gateway, String from, String recipient) throws Exception {
+        try (SmtpClient client = connect(gateway, from)) {
+            client.command("MAIL FROM:<alice@sender.test>", "250");
+            client.send("RCPT TO:<" + recipient + ">");
+            return client.reply();
+        }
+    }
+
+    @Test
+    void aClientGreylistedByOneGatewayPassesAtTheOther() throws Exception {
+        assertThat(rcpt(first, "127.8.0.1", "bob@dest.test")).isEqualTo(GREYLISTED);
+        clock.advance(Duration.ofMinutes(6));
+        assertThat(rcpt(second, "127.8.0.1", "bob@dest.test")).startsWith("250");
+    }
+
+    @Test
+    void aClientsMessagesCountAtEveryGateway() throws Exception {
+        try (SmtpClient atFirst = connect(first, "127.9.0.1"); SmtpClient atSecond = connect(second, "127.9.0.1")) {
+            atFirst.command("MAIL FROM:<alice@sender.test>", "250");
+            atFirst.command("RSET", "250");
+            atSecond.command("MAIL FROM:<alice@sender.test>", "250");
+            atSecond.command("RSET", "250");
+            assertThat(atFirst.command("MAIL FROM:<alice@sender.test>", "450"))
+                    .isEqualTo("450 4.7.1 Rate limit exceeded, try again later");
+        }
+    }
+
+    @Test
+    void withRedisStoppedMailStillFlowsAndWhenItIsBackTheChecksAreToo() throws Exception {
+        redis.stop();
+        try {
+            try (SmtpClient client = connect(first, "127.10.0.1")) {
+                assertThat(client.sendMessage("alice@sender.test", "Subject: hi\r\n\r\nhello\r\n", "bob@dest.test"))
+                        .as("greylisting and rate limits fail open").startsWith("250");
+            }
+        } finally {
+            redis.start();
+        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> rcpt(second, "127.11.0.1", "bob@dest.test").equals(GREYLISTED));
+    }
+}
