@@ -193,7 +193,7 @@ public final class Dns implements AutoCloseable {
                     TimeUnit.NANOSECONDS);
             answer.whenComplete((a, e) -> guard.cancel(false));
             session.lookupAsync(absolute, type)
-                    .handle((result, failure) -> answer(result, failure))
+                    .handle((result, failure) -> answer(type, result, failure))
                     .thenAccept(a -> finish(question, answer, a));
         } catch (RejectedExecutionException e) { // closed meanwhile
             finish(question, answer, DnsAnswer.none(Status.ERROR, "the resolver is closed"));
@@ -213,9 +213,10 @@ public final class Dns implements AutoCloseable {
         answer.complete(value);
     }
 
-    private static DnsAnswer answer(LookupResult result, Throwable failure) {
-        if (failure == null) {
-            List<org.xbill.DNS.Record> records = result.getRecords();
+    private static DnsAnswer answer(int type, LookupResult result, Throwable failure) {
+        if (failure == null) { // the records of the type asked: the CNAMEs on the way were followed
+            List<org.xbill.DNS.Record> records = result.getRecords().stream()
+                    .filter(r -> r.getType() == type || type == Type.ANY).toList();
             return records.isEmpty() ? DnsAnswer.none(Status.NODATA, "no data of that type")
                     : DnsAnswer.found(records);
         }

@@ -49,6 +49,17 @@ class DnsTest {
     }
 
     @Test
+    void aliasesAreFollowedToTheRecordsAsked() throws Exception {
+        try (DnsServer server = DnsServer.start(); Dns dns = Dns.create(server.address(), TIMEOUT)) {
+            server.cname("www.example.test", "host.example.test").a("host.example.test", "192.0.2.2");
+            DnsAnswer answer = await(dns.query("www.example.test", Type.A));
+            assertThat(answer.status()).isEqualTo(Status.FOUND);
+            assertThat(answer.records()).extracting(r -> r.getType()).containsExactly(Type.A);
+            assertThat(answer.addresses()).containsExactly(InetAddress.getByName("192.0.2.2"));
+        }
+    }
+
+    @Test
     void unknownNameIsNxdomain() throws Exception {
         try (DnsServer server = DnsServer.start(); Dns dns = Dns.create(server.address(), TIMEOUT)) {
             DnsAnswer answer = await(dns.query("nowhere.test", Type.A));

@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
@@ -73,6 +74,12 @@ public final class DnsServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalArgumentException(e);
         }
+        return this;
+    }
+
+    /** {@code alias} is a CNAME of {@code target}: answers for it carry the CNAME and the target's records. */
+    public DnsServer cname(String alias, String target) {
+        add(new CNAMERecord(name(alias), DClass.IN, TTL, name(target)));
         return this;
     }
 
@@ -202,6 +209,14 @@ public final class DnsServer implements AutoCloseable {
             if (record.getType() == question.getType()) {
                 response.addRecord(record, Section.ANSWER);
                 any = true;
+            } else if (record instanceof CNAMERecord alias) { // the alias, then what its target has (one step)
+                response.addRecord(record, Section.ANSWER);
+                any = true;
+                for (org.xbill.DNS.Record target : records.getOrDefault(alias.getTarget(), List.of())) {
+                    if (target.getType() == question.getType()) {
+                        response.addRecord(target, Section.ANSWER);
+                    }
+                }
             }
         }
         if (!any) {
