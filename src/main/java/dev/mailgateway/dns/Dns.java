@@ -179,7 +179,7 @@ public final class Dns implements AutoCloseable {
             return CompletableFuture.completedFuture(DnsAnswer.none(Status.ERROR, "not a DNS name: " + name));
         }
         if (closed) {
-            return CompletableFuture.completedFuture(DnsAnswer.none(Status.ERROR, "the resolver is closed"));
+            return CompletableFuture.completedFuture(closedAnswer());
         }
         Question question = new Question(absolute, type);
         CompletableFuture<DnsAnswer> answer = new CompletableFuture<>();
@@ -196,7 +196,7 @@ public final class Dns implements AutoCloseable {
                     .handle((result, failure) -> answer(type, result, failure))
                     .thenAccept(a -> finish(question, answer, a));
         } catch (RejectedExecutionException e) { // closed meanwhile
-            finish(question, answer, DnsAnswer.none(Status.ERROR, "the resolver is closed"));
+            finish(question, answer, closedAnswer());
         } catch (RuntimeException e) { // dnsjava failing before it has a stage to fail (no system resolver, say)
             LOG.debug("DNS query {} failed to start", question, e);
             finish(question, answer, DnsAnswer.none(Status.ERROR, e.toString()));
@@ -211,6 +211,10 @@ public final class Dns implements AutoCloseable {
     private void finish(Question question, CompletableFuture<DnsAnswer> answer, DnsAnswer value) {
         inFlight.remove(question, answer);
         answer.complete(value);
+    }
+
+    private static DnsAnswer closedAnswer() {
+        return DnsAnswer.none(Status.ERROR, "the resolver is closed");
     }
 
     private static DnsAnswer answer(int type, LookupResult result, Throwable failure) {
@@ -270,7 +274,7 @@ public final class Dns implements AutoCloseable {
         closed = true;
         threads.shutdownNow();
         inFlight.forEach((question, pending) ->
-                finish(question, pending, DnsAnswer.none(Status.ERROR, "the resolver is closed")));
+                finish(question, pending, closedAnswer()));
     }
 
     @Override
