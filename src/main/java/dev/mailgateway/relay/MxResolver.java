@@ -1,25 +1,17 @@
 package dev.mailgateway.relay;
 
+import dev.mailgateway.dns.Dns;
+import dev.mailgateway.dns.DnsAnswer;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.xbill.DNS.AAAARecord;
-import org.xbill.DNS.ARecord;
-import org.xbill.DNS.Cache;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.ExtendedResolver;
-import org.xbill.DNS.Lookup;
+import java.util.concurrent.CompletableFuture;
 import org.xbill.DNS.MXRecord;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.Resolver;
-import org.xbill.DNS.SimpleResolver;
-import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
@@ -28,7 +20,8 @@ import org.xbill.DNS.Type;
  * domain that does not exist is a permanent failure, a DNS failure a temporary one; mail hosts that have no
  * address at all are a permanent failure too (Postfix: 5.4.4). An address literal ({@code [192.0.2.1]},
  * {@code [IPv6:2001:db8::1]}) is its own mail host, without DNS. Answers are cached for their TTL (dnsjava's
- * cache). Blocking: called on relay threads.
+ * cache, through the gateway's {@link Dns}). Blocking: called on relay threads, it waits for {@link Dns}'s answers
+ * (which come within its timeout); the address lookups of all the mail hosts run at once.
  */
 public final class MxResolver {
 
@@ -43,60 +36,54 @@ public final class MxResolver {
         }
     }
 
-    private final Resolver resolver;
-    private final Cache cache = new Cache(DClass.IN);
+    private final Dns dns;
+
+    public MxResolver(Dns dns) {
+        this.dns = dns;
+    }
 
     /**
+     * A resolver of its own, for tests and tools; the gateway shares one ({@link Dns#shared}).
+     *
      * @param server {@code host[:port]} of the DNS server to ask; blank: the system's resolvers
      */
-    public MxResolver(String server, Duration timeout) throws UnknownHostException {
-        if (server == null || server.isBlank()) {
-            resolver = new ExtendedResolver();
-        } else {
-            NextHop address = NextHop.parse(server, 53, TlsPolicy.NONE);
-            SimpleResolver simple = new SimpleResolver(address.host());
-            simple.setPort(address.port());
-            resolver = simple;
-        }
-        resolver.setTimeout(timeout);
+    public MxResolver(String server, Duration timeout) {
+        this(Dns.create(server, timeout));
     }
 
     public Answer resolve(String domain) {
         if (domain.startsWith("[") && domain.endsWith("]")) {
             return literal(domain);
         }
-        Lookup mx;
-        try {
-            mx = lookup(domain, Type.MX);
-        } catch (TextParseException e) { // not a name DNS can carry (too long, say): it names no mail host
-            return Answer.failed(550, "5.1.2", "bad domain name " + domain + ": " + e.getMessage());
+        if (!Dns.canQuery(domain)) { // not a name DNS can carry (too long, say): it names no mail host
+            return Answer.failed(550, "5.1.2", "bad domain name " + domain);
         }
-        org.xbill.DNS.Record[] records = mx.run();
-        switch (mx.getResult()) {
-            case Lookup.SUCCESSFUL -> {
-                return hosts(domain, records);
+        DnsAnswer mx = dns.query(domain, Type.MX).toCompletableFuture().join(); // never fails, within the timeout
+        switch (mx.status()) {
+            case FOUND -> {
+                return hosts(domain, mx.records());
             }
-            case Lookup.TYPE_NOT_FOUND -> { // no MX: the domain is its own mail host
+            case NODATA -> { // no MX: the domain is its own mail host
                 return addressesOf(List.of(new MxHost(domain, 0, List.of())));
             }
-            case Lookup.HOST_NOT_FOUND -> {
+            case NXDOMAIN -> {
                 return Answer.failed(550, "5.1.2", "Host or domain name not found. Name service error for name="
                         + domain + " type=MX: Host not found");
             }
             default -> {
                 return Answer.failed(451, "4.4.3", "Host or domain name not found. Name service error for name="
-                        + domain + " type=MX: " + mx.getErrorString() + ", try again");
+                        + domain + " type=MX: " + mx.error() + ", try again");
             }
         }
     }
 
-    private Answer hosts(String domain, org.xbill.DNS.Record[] records) {
+    private Answer hosts(String domain, List<org.xbill.DNS.Record> records) {
         Map<Integer, List<MxHost>> byPreference = new TreeMap<>();
         for (org.xbill.DNS.Record record : records) {
             MXRecord mx = (MXRecord) record;
             String target = mx.getTarget().toString(true);
             if (target.isEmpty() || target.equals(".")) {
-                if (records.length == 1) { // RFC 7505: this domain takes no mail
+                if (records.size() == 1) { // RFC 7505: this domain takes no mail
                     return Answer.failed(550, "5.1.10", "Domain " + domain + " does not accept mail (null MX)");
                 }
                 continue;
@@ -129,24 +116,23 @@ public final class MxResolver {
 
     /** Each host with its addresses; hosts without any are left out, a DNS failure on the way remembered. */
     private Answer addressesOf(List<MxHost> hosts) {
+        List<CompletableFuture<DnsAnswer>> lookups = new ArrayList<>(); // A and AAAA of every host, asked at once
+        for (MxHost host : hosts) {
+            for (int type : new int[] {Type.A, Type.AAAA}) {
+                lookups.add(dns.query(host.name(), type).toCompletableFuture());
+            }
+        }
         List<MxHost> resolved = new ArrayList<>();
         String temporary = null;
-        for (MxHost host : hosts) {
+        for (int i = 0; i < hosts.size(); i++) {
+            MxHost host = hosts.get(i);
             List<InetAddress> addresses = new ArrayList<>();
-            for (int type : new int[] {Type.A, Type.AAAA}) {
-                Lookup lookup;
-                try {
-                    lookup = lookup(host.name(), type);
-                } catch (TextParseException e) {
-                    continue; // a name we could not ask for has no address we could use
-                }
-                org.xbill.DNS.Record[] records = lookup.run();
-                if (lookup.getResult() == Lookup.SUCCESSFUL) {
-                    for (org.xbill.DNS.Record record : records) {
-                        addresses.add(record instanceof ARecord a ? a.getAddress() : ((AAAARecord) record).getAddress());
-                    }
-                } else if (lookup.getResult() == Lookup.TRY_AGAIN || lookup.getResult() == Lookup.UNRECOVERABLE) {
-                    temporary = host.name() + " type=" + Type.string(type) + ": " + lookup.getErrorString();
+            for (int j = 0; j < 2; j++) {
+                DnsAnswer answer = lookups.get(2 * i + j).join();
+                addresses.addAll(answer.addresses());
+                // a name DNS cannot carry has no address we could use: not worth a retry
+                if (answer.isFailure() && Dns.canQuery(host.name())) {
+                    temporary = host.name() + " type=" + (j == 0 ? "A" : "AAAA") + ": " + answer.error();
                 }
             }
             if (!addresses.isEmpty()) {
@@ -164,14 +150,5 @@ public final class MxResolver {
         // DNS answered, and there is no address: as Postfix, a permanent failure, not five days of retries
         return Answer.failed(550, "5.4.4", "Host or domain name not found. Name service error for name=" + names
                 + " type=A: Host not found");
-    }
-
-    private Lookup lookup(String name, int type) throws TextParseException {
-        Lookup lookup = new Lookup(Name.fromString(name.endsWith(".") ? name : name + "."), type);
-        lookup.setResolver(resolver);
-        lookup.setCache(cache);
-        lookup.setSearchPath((Name[]) null);
-        lookup.setHostsFileParser(null); // DNS only: /etc/hosts says nothing of mail routing
-        return lookup;
     }
 }

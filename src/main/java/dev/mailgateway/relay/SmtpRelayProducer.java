@@ -1,5 +1,6 @@
 package dev.mailgateway.relay;
 
+import dev.mailgateway.dns.Dns;
 import dev.mailgateway.mail.LocalHost;
 import dev.mailgateway.mail.MailAddress;
 import java.net.InetAddress;
@@ -60,7 +61,9 @@ public class SmtpRelayProducer extends DefaultProducer {
             postmaster = new PostmasterBox(settings.heloName(), java.nio.file.Path.of(config.getPostmasterDirectory()));
         }
         if (config.isMx()) {
-            mx = new MxResolver(config.getDnsServer(), config.getDnsTimeout())::resolve;
+            // the gateway's one resolver (and cache), shared with the policy checks that ask DNS
+            mx = new MxResolver(Dns.shared(getEndpoint().getCamelContext(), config.getDnsServer(),
+                    config.getDnsTimeout()))::resolve;
             self = new SelfCheck(settings.heloName(), getEndpoint().getCamelContext(), config.getMxPort());
         }
         janitor = getEndpoint().getCamelContext().getExecutorServiceManager()

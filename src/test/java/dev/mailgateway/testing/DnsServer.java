@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
@@ -21,13 +22,15 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
  * A real DNS server on a loopback UDP port for tests, answering from records the test adds (dnsjava messages on
  * the wire). Names it has no record of get NXDOMAIN; a name with records, but not of the type asked, gets an empty
- * answer with an SOA (NODATA). A name can be made to fail with SERVFAIL a number of times first.
+ * answer with an SOA (NODATA). A name can be made to fail with SERVFAIL a number of times first, or never to be
+ * answered at all (the client times out). It counts the questions it gets, so tests can see what a cache saved.
  */
 public final class DnsServer implements AutoCloseable {
 
@@ -37,6 +40,9 @@ public final class DnsServer implements AutoCloseable {
     private final Map<Name, List<org.xbill.DNS.Record>> records = new ConcurrentHashMap<>();
     private final Map<Name, AtomicInteger> failures = new ConcurrentHashMap<>();
     private final Set<String> queries = ConcurrentHashMap.newKeySet();
+    private final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
+    private final Set<Name> dropped = ConcurrentHashMap.newKeySet();
+    private volatile long negativeTtl = 1;
     private final Thread thread;
 
     private DnsServer() throws IOException {
@@ -71,15 +77,75 @@ public final class DnsServer implements AutoCloseable {
         return this;
     }
 
-    /** The name answers SERVFAIL this many times, then as it should. */
+    /** {@code alias} is a CNAME of {@code target}: answers for it carry the CNAME and the target's records. */
+    public DnsServer cname(String alias, String target) {
+        add(new CNAMERecord(name(alias), DClass.IN, TTL, name(target)));
+        return this;
+    }
+
+    /** The name answers SERVFAIL this many times, then as it should (counting down on each question). */
     public DnsServer servfail(String name, int times) {
         failures.put(name(name), new AtomicInteger(times));
+        return this;
+    }
+
+    public DnsServer txt(String name, String... strings) {
+        add(new TXTRecord(name(name), DClass.IN, TTL, List.of(strings)));
+        return this;
+    }
+
+    /**
+     * A DNS list entry: the A records {@code answers} at {@code client}'s reversed name under {@code list}
+     * ({@code 2.0.0.127.list} for 127.0.0.2, 32 nibbles for an IPv6 address).
+     */
+    public DnsServer listed(String list, String client, String... answers) {
+        for (String answer : answers) {
+            a(reversed(client) + "." + list, answer);
+        }
+        return this;
+    }
+
+    /** The name is never answered: the client hears nothing and times out. */
+    public DnsServer drop(String name) {
+        dropped.add(name(name));
+        return this;
+    }
+
+    /** How long negative answers may be cached (the SOA's minimum); 1 second unless set. */
+    public DnsServer negativeTtl(long seconds) {
+        negativeTtl = seconds;
         return this;
     }
 
     /** Names asked about, as {@code name/TYPE}. */
     public Set<String> queries() {
         return queries;
+    }
+
+    /** How many times this question came, as {@code name/TYPE} (like {@link #queries()}). */
+    public int timesAsked(String query) {
+        AtomicInteger count = asked.get(query);
+        return count == null ? 0 : count.get();
+    }
+
+    /** The name a DNS list is asked for an address under: reversed octets (IPv4) or nibbles (IPv6). */
+    public static String reversed(String address) {
+        byte[] bytes;
+        try {
+            bytes = InetAddress.getByName(address).getAddress();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+        List<String> labels = new java.util.ArrayList<>();
+        for (byte b : bytes) {
+            if (bytes.length == 4) {
+                labels.add(0, Integer.toString(b & 0xFF));
+            } else {
+                labels.add(0, Integer.toHexString((b >> 4) & 0xF));
+                labels.add(0, Integer.toHexString(b & 0xF));
+            }
+        }
+        return String.join(".", labels);
     }
 
     private void add(org.xbill.DNS.Record record) {
@@ -101,7 +167,11 @@ public final class DnsServer implements AutoCloseable {
                 DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
                 socket.receive(packet);
                 Message query = new Message(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
-                byte[] answer = answer(query).toWire(512);
+                Message response = answer(query);
+                if (response == null) {
+                    continue;
+                }
+                byte[] answer = response.toWire(512);
                 socket.send(new DatagramPacket(answer, answer.length, packet.getSocketAddress()));
             } catch (IOException e) {
                 if (!socket.isClosed()) {
@@ -117,7 +187,12 @@ public final class DnsServer implements AutoCloseable {
         response.getHeader().setFlag(Flags.QR);
         response.getHeader().setFlag(Flags.AA);
         response.addRecord(question, Section.QUESTION);
-        queries.add(question.getName().toString(true) + "/" + Type.string(question.getType()));
+        String key = question.getName().toString(true) + "/" + Type.string(question.getType());
+        queries.add(key);
+        asked.computeIfAbsent(key, q -> new AtomicInteger()).incrementAndGet();
+        if (dropped.contains(question.getName())) {
+            return null;
+        }
         AtomicInteger failing = failures.get(question.getName());
         if (failing != null && failing.getAndDecrement() > 0) {
             response.getHeader().setRcode(Rcode.SERVFAIL);
@@ -134,6 +209,14 @@ public final class DnsServer implements AutoCloseable {
             if (record.getType() == question.getType()) {
                 response.addRecord(record, Section.ANSWER);
                 any = true;
+            } else if (record instanceof CNAMERecord alias) { // the alias, then what its target has (one step)
+                response.addRecord(record, Section.ANSWER);
+                any = true;
+                for (org.xbill.DNS.Record target : records.getOrDefault(alias.getTarget(), List.of())) {
+                    if (target.getType() == question.getType()) {
+                        response.addRecord(target, Section.ANSWER);
+                    }
+                }
             }
         }
         if (!any) {
@@ -142,9 +225,9 @@ public final class DnsServer implements AutoCloseable {
         return response;
     }
 
-    private static SOARecord soa() throws TextParseException {
+    private SOARecord soa() throws TextParseException {
         return new SOARecord(Name.fromString("test."), DClass.IN, TTL, Name.fromString("ns.test."),
-                Name.fromString("hostmaster.test."), 1, 3600, 600, 86400, 1);
+                Name.fromString("hostmaster.test."), 1, 3600, 600, 86400, negativeTtl);
     }
 
     @Override
