@@ -3,6 +3,9 @@ package dev.mailgateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.mailgateway.mail.MailAddress;
+import dev.mailgateway.relay.RecipientProbe;
+import dev.mailgateway.relay.SmtpRelayComponent;
 import dev.mailgateway.testing.AngusMail;
 import dev.mailgateway.testing.Sink;
 import dev.mailgateway.testing.SmtpClient;
@@ -185,6 +188,23 @@ class GatewayRelayTest {
             assertThat(a.byRecipient().get("ok@a.test")).hasSize(1);
             assertThat(a.attempts("ok@a.test")).as("never offered again once delivered").isEqualTo(1);
             assertThat(b.byRecipient().get("other@b.test")).hasSize(1);
+        }
+    }
+
+    @Test
+    void policyChecksGetARecipientProbeWithTheRelaysOwnSettings() throws Exception {
+        try (Sink a = Sink.start(""); Sink b = Sink.start("");
+                TestGateway gateway = gateway(a, b, Map.of("gateway.relay-recipients.verify-timeout", "45s"))) {
+            SmtpRelayComponent relay = gateway.main().getCamelContext().getComponent("smtp-relay",
+                    SmtpRelayComponent.class);
+            assertThat(relay.getConfiguration().getVerifyTimeout()).isEqualTo(Duration.ofSeconds(45));
+            RecipientProbe probe = relay.recipientProbe();
+            assertThat(probe.probe(MailAddress.parse("perm@b.test", false)).toCompletableFuture()
+                    .get(60, TimeUnit.SECONDS).code()).as("asked the transport map's next hop").isEqualTo(550);
+            assertThat(probe.probe(MailAddress.parse("ok@a.test", false)).toCompletableFuture()
+                    .get(60, TimeUnit.SECONDS).code()).isEqualTo(250);
+            assertThat(a.attempts("ok@a.test")).isEqualTo(1);
+            assertThat(a.received()).isEmpty();
         }
     }
 }

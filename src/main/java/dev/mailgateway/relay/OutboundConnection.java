@@ -1,5 +1,6 @@
 package dev.mailgateway.relay;
 
+import dev.mailgateway.mail.MailAddress;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -9,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
@@ -36,7 +39,9 @@ final class OutboundConnection implements Closeable {
 
     private final NextHop hop;
     private final RelaySettings settings;
-    private Socket socket;
+    /** Volatile: another thread may {@link #close} the connection to cut a conversation short. */
+    private volatile Socket socket;
+    private volatile boolean closed;
     private InputStream in;
     private ReplyDeadline deadline;
     private OutputStream out;
@@ -62,13 +67,22 @@ final class OutboundConnection implements Closeable {
      * @throws RelayException when the next hop cannot be used for this attempt (the reply says why)
      */
     static OutboundConnection open(NextHop hop, RelaySettings settings) throws RelayException {
+        return open(hop, settings, connection -> { });
+    }
+
+    /**
+     * {@link #open(NextHop, RelaySettings)}, showing {@code opening} each connection before it connects, so that
+     * another thread can {@link #close} it to end the attempt at once (a deadline of the caller's own).
+     */
+    static OutboundConnection open(NextHop hop, RelaySettings settings, Consumer<OutboundConnection> opening)
+            throws RelayException {
         try {
-            return openOnce(hop, settings, hop.tls());
+            return openOnce(hop, settings, hop.tls(), opening);
         } catch (TlsFailed e) {
             LOG.info("TLS with {} failed ({}); policy may: trying again in plain text", hop, e.getMessage());
         }
         try {
-            return openOnce(hop, settings, TlsPolicy.NONE);
+            return openOnce(hop, settings, TlsPolicy.NONE, opening);
         } catch (TlsFailed cannotHappen) { // no TLS is tried in plain text
             throw new RelayException(local(454, "4.7.5", cannotHappen.getMessage()));
         }
@@ -80,9 +94,10 @@ final class OutboundConnection implements Closeable {
         }
     }
 
-    private static OutboundConnection openOnce(NextHop hop, RelaySettings settings, TlsPolicy tls)
-            throws RelayException, TlsFailed {
+    private static OutboundConnection openOnce(NextHop hop, RelaySettings settings, TlsPolicy tls,
+            Consumer<OutboundConnection> opening) throws RelayException, TlsFailed {
         OutboundConnection connection = new OutboundConnection(hop, settings);
+        opening.accept(connection);
         try {
             connection.connect();
             connection.greet(tls);
@@ -113,6 +128,10 @@ final class OutboundConnection implements Closeable {
 
     private void connect() throws IOException, RelayException {
         socket = new Socket();
+        if (closed) { // closed by another thread before there was a socket to close
+            socket.close();
+            throw new SocketException("closed before connecting");
+        }
         socket.connect(new InetSocketAddress(hop.host(), hop.port()), (int) settings.connectTimeout().toMillis());
         socket.setTcpNoDelay(true);
         streams();
@@ -226,6 +245,26 @@ final class OutboundConnection implements Closeable {
         return replies;
     }
 
+    /**
+     * The envelope of a transaction whose message is never sent: MAIL and one RCPT per recipient, pipelined when
+     * the server offers PIPELINING; their replies in the same order. No DATA follows: end it with {@link #reset}.
+     *
+     * @param mail the whole MAIL command, parameters included
+     */
+    List<RemoteReply> envelope(String mail, List<MailAddress> recipients) throws IOException {
+        List<String> commands = new ArrayList<>(recipients.size() + 1);
+        commands.add(mail);
+        for (MailAddress recipient : recipients) {
+            commands.add("RCPT TO:<" + recipient + ">");
+        }
+        return pipeline(commands);
+    }
+
+    /** RSET: the transaction is abandoned, nothing of it delivered; the session may go on. */
+    RemoteReply reset() throws IOException {
+        return command("RSET");
+    }
+
     /** The message after a 354, and the reply to its end, which may take long (RFC 5321 §4.5.3.2.6: 10 min). */
     RemoteReply data(byte[] content) throws IOException {
         DotStuffer.write(content, out);
@@ -330,11 +369,14 @@ final class OutboundConnection implements Closeable {
         close();
     }
 
+    /** Closes the socket; safe from another thread, where it makes a read or write under way fail at once. */
     @Override
     public void close() {
+        closed = true;
         try {
-            if (socket != null) {
-                socket.close();
+            Socket open = socket;
+            if (open != null) {
+                open.close();
             }
         } catch (IOException ignored) {
             // nothing to do

@@ -1,6 +1,8 @@
 package dev.mailgateway.relay;
 
+import dev.mailgateway.mail.LocalHost;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
@@ -25,6 +27,15 @@ import javax.net.ssl.SSLContext;
 public record RelaySettings(String heloName, int maxRecipients, int maxConnections, Duration placeWait, int maxReuse,
         Duration idleTimeout, Duration connectTimeout, Duration greetingTimeout, Duration commandTimeout,
         Duration dataTimeout, ClientTls tls) {
+
+    /** The settings a relay configuration describes (delivery and recipient verification use the same). */
+    static RelaySettings of(SmtpRelayConfiguration config) throws IOException, GeneralSecurityException {
+        return new RelaySettings(LocalHost.name(config.getHeloName()), config.getMaxRecipients(),
+                config.getMaxConnectionsPerDestination(), config.getDestinationWait(), config.getMaxReuse(),
+                config.getIdleTimeout(), config.getConnectTimeout(), config.getGreetingTimeout(),
+                config.getCommandTimeout(), config.getDataTimeout(),
+                ClientTls.of(config.getTlsCaFile(), config.getTlsProtocols()));
+    }
 
     /** A client context that takes any certificate: "may" and "encrypt" encrypt, they do not authenticate. */
     public static SSLContext unverifiedTls() {

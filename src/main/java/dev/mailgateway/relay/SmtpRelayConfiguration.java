@@ -5,7 +5,7 @@ import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 
-/** Options of the smtp-relay producer: where mail goes and how it is sent. */
+/** Options of the smtp-relay producer and of its recipient probe: where mail goes and how it is sent. */
 @UriParams
 public class SmtpRelayConfiguration implements Cloneable {
 
@@ -68,6 +68,18 @@ public class SmtpRelayConfiguration implements Cloneable {
     private Duration commandTimeout = Duration.ofMinutes(5);
     @UriParam(defaultValue = "10m", description = "Timeout for the reply to the end of the data")
     private Duration dataTimeout = Duration.ofMinutes(10);
+    @UriParam(defaultValue = "10s", description = "Recipient verification (the component's recipient probe): the"
+            + " longest one probe may take, queued, connecting and talking; then it is answered 450 (not known) and"
+            + " its connection closed. The SMTP client waits this long for its RCPT reply")
+    private Duration verifyTimeout = Duration.ofSeconds(10);
+
+    public Duration getVerifyTimeout() {
+        return verifyTimeout;
+    }
+
+    public void setVerifyTimeout(Duration verifyTimeout) {
+        this.verifyTimeout = verifyTimeout;
+    }
 
     public String getPostmasterDirectory() {
         return postmasterDirectory;

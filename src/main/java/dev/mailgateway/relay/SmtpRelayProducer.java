@@ -1,14 +1,10 @@
 package dev.mailgateway.relay;
 
-import dev.mailgateway.dns.Dns;
-import dev.mailgateway.mail.LocalHost;
 import dev.mailgateway.mail.MailAddress;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
@@ -27,9 +23,7 @@ public class SmtpRelayProducer extends DefaultProducer {
 
     private ConnectionPool pool;
     private Delivery delivery;
-    private NextHops nextHops;
-    private java.util.function.Function<String, MxResolver.Answer> mx;
-    private SelfCheck self;
+    private NextHopRouting routing;
     private ScheduledExecutorService janitor;
     private PostmasterBox postmaster;
 
@@ -46,25 +40,13 @@ public class SmtpRelayProducer extends DefaultProducer {
     protected void doStart() throws Exception {
         super.doStart();
         SmtpRelayConfiguration config = getEndpoint().getConfiguration();
-        RelaySettings settings = new RelaySettings(LocalHost.name(config.getHeloName()), config.getMaxRecipients(),
-                config.getMaxConnectionsPerDestination(), config.getDestinationWait(), config.getMaxReuse(),
-                config.getIdleTimeout(), config.getConnectTimeout(), config.getGreetingTimeout(),
-                config.getCommandTimeout(), config.getDataTimeout(),
-                ClientTls.of(config.getTlsCaFile(), config.getTlsProtocols()));
-        checkSmarthostTls(config);
-        nextHops = NextHops.of(config.getTransportMap(), config.getSmarthost(), config.getSmarthostUsername(),
-                config.getSmarthostPassword(), config.getSmarthostTls(), config.getTls(), config.getTlsPolicies());
+        RelaySettings settings = RelaySettings.of(config);
+        routing = NextHopRouting.of(config, settings.heloName(), getEndpoint().getCamelContext());
         pool = new ConnectionPool(settings);
         delivery = new Delivery(pool, new SuspendedHops(config.getSuspendAfterFailures(), config.getSuspendTime()),
                 settings);
         if (config.getPostmasterDirectory() != null && !config.getPostmasterDirectory().isBlank()) {
             postmaster = new PostmasterBox(settings.heloName(), java.nio.file.Path.of(config.getPostmasterDirectory()));
-        }
-        if (config.isMx()) {
-            // the gateway's one resolver (and cache), shared with the policy checks that ask DNS
-            mx = new MxResolver(Dns.shared(getEndpoint().getCamelContext(), config.getDnsServer(),
-                    config.getDnsTimeout()))::resolve;
-            self = new SelfCheck(settings.heloName(), getEndpoint().getCamelContext(), config.getMxPort());
         }
         janitor = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newSingleThreadScheduledExecutor(this, "smtp-relay-idle");
@@ -72,28 +54,9 @@ public class SmtpRelayProducer extends DefaultProducer {
         janitor.scheduleWithFixedDelay(() -> pool.closeIdle(config.getIdleTimeout()), period, period, TimeUnit.SECONDS);
     }
 
-    /**
-     * A smarthost password goes only over TLS that proves whom we talk to (verify); over TLS that does not
-     * (encrypt) only when the operator says so, with a warning; never over less.
-     */
-    private static void checkSmarthostTls(SmtpRelayConfiguration config) {
-        boolean credentials = config.getSmarthostUsername() != null && !config.getSmarthostUsername().isBlank();
-        if (!credentials || config.getSmarthost() == null || config.getSmarthost().isBlank()) {
-            return;
-        }
-        switch (config.getSmarthostTls()) {
-            case VERIFY -> { }
-            case ENCRYPT -> LOG.warn("smarthost {}: the AUTH password goes over TLS whose certificate is not checked "
-                    + "(smarthost TLS encrypt): a man in the middle can take it; use verify", config.getSmarthost());
-            default -> throw new IllegalArgumentException("smarthost " + config.getSmarthost() + " has a user and"
-                    + " password but TLS " + config.getSmarthostTls() + ": a password is only sent over TLS verify"
-                    + " (or encrypt, explicitly)");
-        }
-    }
-
     /** Tests put a resolver of their own here, one that fails as no DNS answer can make ours fail. */
     void resolveMxWith(java.util.function.Function<String, MxResolver.Answer> resolver) {
-        this.mx = resolver;
+        routing.resolveMxWith(resolver);
     }
 
     @Override
@@ -133,11 +96,12 @@ public class SmtpRelayProducer extends DefaultProducer {
         // domains with the same next hops (the smarthost, say) share one delivery, and so their transactions
         Map<List<NextHop>, List<MailAddress>> byRoute = new LinkedHashMap<>();
         for (Map.Entry<String, List<MailAddress>> domain : byDomain.entrySet()) {
-            Route route;
+            NextHopRouting.Route route;
             try {
-                route = route(domain.getKey());
+                route = routing.route(domain.getKey());
             } catch (RuntimeException e) {
-                route = new Route(List.of(), internalError(message, "finding the next hop for " + domain.getKey(), e));
+                route = NextHopRouting.Route.failed(
+                        internalError(message, "finding the next hop for " + domain.getKey(), e));
             }
             if (route.failure() != null) {
                 for (MailAddress recipient : domain.getValue()) {
@@ -170,41 +134,6 @@ public class SmtpRelayProducer extends DefaultProducer {
         exchange.getMessage().setHeader(SmtpRelayConstants.DELIVERED, count(outcomes, RecipientOutcome.Status.DELIVERED));
         exchange.getMessage().setHeader(SmtpRelayConstants.DEFERRED, count(outcomes, RecipientOutcome.Status.DEFERRED));
         exchange.getMessage().setHeader(SmtpRelayConstants.FAILED, count(outcomes, RecipientOutcome.Status.FAILED));
-    }
-
-    /** The next hops to try for a domain, in order, or why there are none. */
-    private record Route(List<NextHop> candidates, RemoteReply failure) {
-    }
-
-    private Route route(String domain) {
-        Optional<NextHop> configured = nextHops.forDomain(domain);
-        if (configured.isPresent()) {
-            return new Route(List.of(configured.get()), null);
-        }
-        if (mx == null) {
-            return new Route(List.of(), OutboundConnection.local(451, "4.4.3", "no next hop for " + domain));
-        }
-        MxResolver.Answer answer = mx.apply(domain);
-        if (answer.failure() != null) {
-            return new Route(List.of(), answer.failure());
-        }
-        // Postfix's rule: when we are one of the MX hosts, only those more preferred than us are tried
-        int mine = answer.hosts().stream().filter(self.among()).mapToInt(MxResolver.MxHost::preference).min()
-                .orElse(Integer.MAX_VALUE);
-        List<NextHop> candidates = new ArrayList<>();
-        for (MxResolver.MxHost host : answer.hosts()) {
-            if (host.preference() < mine) {
-                for (InetAddress address : host.addresses()) {
-                    candidates.add(NextHop.mx(host.name(), address, getEndpoint().getConfiguration().getMxPort(),
-                            nextHops.tlsFor(domain)));
-                }
-            }
-        }
-        if (candidates.isEmpty()) {
-            return new Route(List.of(), OutboundConnection.local(554, "5.4.6",
-                    "mail for " + domain + " loops back to myself"));
-        }
-        return new Route(candidates, null);
     }
 
     private static int count(List<RecipientOutcome> outcomes, RecipientOutcome.Status status) {

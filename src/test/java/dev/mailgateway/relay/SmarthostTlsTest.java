@@ -103,7 +103,7 @@ class SmarthostTlsTest {
     @Test
     void encryptWithoutVerificationSendsThePasswordOnlyWhenTheOperatorSaidSoAndWarns() throws Exception {
         TestCertificates.Pem mitm = TestCertificates.pem(dir, "attacker-mitm.invalid");
-        try (TestListener fake = smarthost(mitm); LogLines relayLog = new LogLines(SmtpRelayProducer.class.getName())) {
+        try (TestListener fake = smarthost(mitm); LogLines relayLog = new LogLines(NextHopRouting.class.getName())) {
             assertThat(relay(fake.port(), "&smarthostTls=encrypt")).singleElement()
                     .satisfies(o -> assertThat(o.status()).isEqualTo(RecipientOutcome.Status.DELIVERED));
             assertThat(relayLog.lines()).anyMatch(l -> l.contains("certificate is not checked"));

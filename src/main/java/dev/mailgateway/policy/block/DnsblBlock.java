@@ -62,7 +62,7 @@ public final class DnsblBlock implements PolicyBlock {
                 : exempt.containsAll(query.recipients());
         if (score.score() >= threshold && !exempted) {
             refusal = SmtpReply.of(554, "5.7.1", "Service unavailable; client ["
-                    + query.client().getAddress().getHostAddress() + "] blocked using " + score.blockingList());
+                    + query.client().getAddress().getHostAddress() + "] blocked using " + score.listing().map(ListScore.Hit::list).orElse(""));
         }
         return new BlockResult(score.score(), reasons, refusal);
     }

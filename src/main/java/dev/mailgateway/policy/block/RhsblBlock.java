@@ -45,7 +45,7 @@ public final class RhsblBlock implements PolicyBlock {
         if (query.stage() != null && query.stage() != Stage.RCPT) {
             return BlockResult.passNow(); // started: the answers wait in the cache for RCPT
         }
-        CompletableFuture<ListScore> none = CompletableFuture.completedFuture(new ListScore(0, List.of()));
+        CompletableFuture<ListScore> none = CompletableFuture.completedFuture(ListScore.NONE);
         CompletionStage<ListScore> s = sender == null ? none : sender;
         CompletionStage<ListScore> h = heloName == null ? none : heloName;
         return s.thenCombine(h, (senderScore, heloScore) -> result(senderScore, heloScore, query));
@@ -64,10 +64,10 @@ public final class RhsblBlock implements PolicyBlock {
         SmtpReply refusal = null;
         if (!exempted && sender.score() >= threshold) {
             refusal = SmtpReply.of(554, "5.7.1", "<" + query.sender() + ">: Sender address rejected: blocked using "
-                    + sender.blockingList());
+                    + sender.listing().map(ListScore.Hit::list).orElse(""));
         } else if (!exempted && helo.score() >= threshold) {
             refusal = SmtpReply.of(554, "5.7.1", "<" + query.helo() + ">: Helo command rejected: blocked using "
-                    + helo.blockingList());
+                    + helo.listing().map(ListScore.Hit::list).orElse(""));
         }
         return new BlockResult(sender.score() + helo.score(), reasons, refusal);
     }
