@@ -47,7 +47,7 @@ class RecipientVerificationThroughShippedPolicyTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (silent != null) {
             silent.close();
         }
