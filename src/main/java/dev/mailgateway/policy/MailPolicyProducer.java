@@ -24,6 +24,7 @@ final class MailPolicyProducer extends DefaultAsyncProducer {
     private static final Logger LOG = LoggerFactory.getLogger(MailPolicyProducer.class);
 
     private PolicyBlock block;
+    private final java.util.concurrent.atomic.AtomicBoolean toldAfterData = new java.util.concurrent.atomic.AtomicBoolean();
 
     MailPolicyProducer(MailPolicyEndpoint endpoint) {
         super(endpoint);
@@ -45,7 +46,11 @@ final class MailPolicyProducer extends DefaultAsyncProducer {
     public boolean process(Exchange exchange, AsyncCallback callback) {
         CompletableFuture<BlockResult> answer;
         try {
-            answer = block.check(PolicyHeaders.query(exchange.getMessage())).toCompletableFuture();
+            PolicyQuery query = PolicyHeaders.query(exchange.getMessage());
+            if (query.stage() == null) {
+                tellIfNothingAfterData();
+            }
+            answer = block.check(query).toCompletableFuture();
         } catch (RuntimeException e) {
             exchange.setException(e);
             callback.done(true);
@@ -61,6 +66,19 @@ final class MailPolicyProducer extends DefaultAsyncProducer {
             callback.done(false);
         }, getEndpoint().getComponent().continuations());
         return false;
+    }
+
+    /**
+     * Greylisting, rate limits and verification answer commands (RCPT, MAIL, CONNECT); in a route after DATA they
+     * pass everything. Said once, so an operator who put one there learns it is doing nothing.
+     */
+    private void tellIfNothingAfterData() {
+        MailPolicyEndpoint.Block kind = getEndpoint().getBlock();
+        if (kind != MailPolicyEndpoint.Block.DNSBL && kind != MailPolicyEndpoint.Block.RHSBL
+                && toldAfterData.compareAndSet(false, true)) {
+            LOG.warn("mail-policy:{} is in a route after DATA (no SmtpdStage): it only acts in the listener's policy"
+                    + " route (policyUri), before DATA, and passes everything here", kind.uriName());
+        }
     }
 
     private void apply(Exchange exchange, BlockResult result, Throwable failure) {

@@ -1,6 +1,7 @@
 package dev.mailgateway.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailgateway.testing.Sink;
 import dev.mailgateway.testing.SmtpClient;
@@ -95,5 +96,14 @@ class RecipientVerificationThroughShippedPolicyTest {
         assertThat(rcpt("bob@listed.test")).startsWith("250");
         assertThat(rcpt("carol@listed.test")).isEqualTo("550 5.1.1 <carol@listed.test>: Recipient address "
                 + "rejected: User unknown in relay recipient table");
+    }
+
+    @Test
+    void verificationOnWithoutAPolicyRouteToDoItRefusesToStart(@TempDir Path other) {
+        // unlisted relay-domain recipients would get past the recipient map and be accepted unverified
+        assertThatThrownBy(() -> TestGateway.start(other, Map.of("gateway.relay-domains", "corp.test",
+                "gateway.relay-recipients.verify", "true", "gateway.policy.route", "",
+                "gateway.submission.enabled", "false", "gateway.submissions.enabled", "false")).close())
+                .hasStackTraceContaining("mail-policy:verify-recipient");
     }
 }

@@ -37,7 +37,12 @@ public final class TestGateway implements AutoCloseable {
         }
         main.addOverrideProperty("gateway.data-dir", dataDir.toString());
         overrides.forEach(main::addOverrideProperty);
-        main.start();
+        try {
+            main.start();
+        } catch (Exception | Error e) {
+            main.stop(); // a gateway that failed to start leaves no broker or listener behind
+            throw e;
+        }
         return new TestGateway(main);
     }
 
