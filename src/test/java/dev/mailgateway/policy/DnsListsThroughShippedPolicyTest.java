@@ -6,10 +6,7 @@ import dev.mailgateway.testing.DnsServer;
 import dev.mailgateway.testing.LogLines;
 import dev.mailgateway.testing.SmtpClient;
 import dev.mailgateway.testing.TestGateway;
-import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,18 +35,10 @@ class DnsListsThroughShippedPolicyTest {
                 .a("spammer.test.dbl.test", "127.0.1.2")         // a sender domain on the domain list
                 .servfail("15.0.0.127.bl.test", 1000)
                 .drop("13.0.0.127.bl.test");                     // never answered: the lookup times out
-        Path recipients = Files.writeString(dir.resolve("relay-recipients"), "@dest.test\n");
-        gateway = TestGateway.start(dir.resolve("gateway"), Map.ofEntries(
-                Map.entry("gateway.trusted-networks", "192.0.2.0/24"),
-                Map.entry("gateway.relay-domains", "dest.test"),
-                Map.entry("gateway.relay-recipients", recipients.toString()),
-                Map.entry("gateway.relay.enabled", "false"),
-                Map.entry("gateway.submission.enabled", "false"),
-                Map.entry("gateway.submissions.enabled", "false"),
-                Map.entry("gateway.dns.server", dns.address()),
-                Map.entry("gateway.dns.timeout", "1s"),
-                Map.entry("gateway.policy.dnsbl", "bl.test=127.0.0.[2..11]*2,wl.test=127.0.[0..255].[1..3]*-2"),
-                Map.entry("gateway.policy.rhsbl", "dbl.test=127.0.1.[2..99]")));
+        gateway = TestGateway.start(dir.resolve("gateway"), UntrustedClients.config(dir,
+                "gateway.dns.server", dns.address(), "gateway.dns.timeout", "1s",
+                "gateway.policy.dnsbl", "bl.test=127.0.0.[2..11]*2,wl.test=127.0.[0..255].[1..3]*-2",
+                "gateway.policy.rhsbl", "dbl.test=127.0.1.[2..99]"));
     }
 
     @AfterAll
@@ -63,10 +52,7 @@ class DnsListsThroughShippedPolicyTest {
     }
 
     private static SmtpClient from(String address) throws Exception {
-        SmtpClient client = new SmtpClient(InetAddress.getByName(address), gateway.port());
-        client.expect("220");
-        client.command("EHLO client.test", "250");
-        return client;
+        return UntrustedClients.from(gateway, address);
     }
 
     @Test

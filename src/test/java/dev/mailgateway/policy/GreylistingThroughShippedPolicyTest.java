@@ -7,7 +7,6 @@ import dev.mailgateway.testing.ManualClock;
 import dev.mailgateway.testing.SmtpClient;
 import dev.mailgateway.testing.TestGateway;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -34,20 +33,13 @@ class GreylistingThroughShippedPolicyTest {
     static void start() throws Exception {
         dns = DnsServer.start();
         dns.a("21.0.0.127.wl.test", "127.0.10.2");
-        Path recipients = Files.writeString(dir.resolve("relay-recipients"), "@dest.test\n");
-        gateway = TestGateway.start(dir.resolve("gateway"), Map.ofEntries(
-                Map.entry("gateway.trusted-networks", "127.0.0.20/32"),
-                Map.entry("gateway.relay-domains", "dest.test"),
-                Map.entry("gateway.relay-recipients", recipients.toString()),
-                Map.entry("gateway.relay.enabled", "false"),
-                Map.entry("gateway.submission.enabled", "false"),
-                Map.entry("gateway.submissions.enabled", "false"),
-                Map.entry("gateway.dns.server", dns.address()),
-                Map.entry("gateway.policy.dnsbl", "wl.test=127.0.[0..255].[1..3]*-2"),
-                Map.entry("gateway.policy.greylist", "true"),
-                Map.entry("gateway.policy.greylist.auto-allow", "3"),
-                Map.entry("camel.component.mail-policy.clock", "#policyClock")),
-                Map.of("policyClock", clock));
+        gateway = TestGateway.start(dir.resolve("gateway"), UntrustedClients.config(dir,
+                "gateway.trusted-networks", "127.0.0.20/32",
+                "gateway.dns.server", dns.address(),
+                "gateway.policy.dnsbl", "wl.test=127.0.[0..255].[1..3]*-2",
+                "gateway.policy.greylist", "true",
+                "gateway.policy.greylist.auto-allow", "3",
+                "camel.component.mail-policy.clock", "#policyClock"), Map.of("policyClock", clock));
     }
 
     @AfterAll
@@ -61,13 +53,7 @@ class GreylistingThroughShippedPolicyTest {
     }
 
     private static String rcpt(String client, String sender, String recipient) throws Exception {
-        try (SmtpClient smtp = new SmtpClient(InetAddress.getByName(client), gateway.port())) {
-            smtp.expect("220");
-            smtp.command("EHLO client.test", "250");
-            smtp.command("MAIL FROM:<" + sender + ">", "250");
-            smtp.send("RCPT TO:<" + recipient + ">");
-            return smtp.reply();
-        }
+        return UntrustedClients.rcpt(gateway, client, sender, recipient);
     }
 
     @Test

@@ -6,7 +6,6 @@ import dev.mailgateway.testing.ManualClock;
 import dev.mailgateway.testing.SmtpClient;
 import dev.mailgateway.testing.TestGateway;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -31,18 +30,11 @@ class RateLimitsThroughShippedPolicyTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path recipients = Files.writeString(dir.resolve("relay-recipients"), "@dest.test\n");
-        gateway = TestGateway.start(dir.resolve("gateway"), Map.ofEntries(
-                Map.entry("gateway.trusted-networks", "127.0.0.30/32"),
-                Map.entry("gateway.relay-domains", "dest.test"),
-                Map.entry("gateway.relay-recipients", recipients.toString()),
-                Map.entry("gateway.relay.enabled", "false"),
-                Map.entry("gateway.submission.enabled", "false"),
-                Map.entry("gateway.submissions.enabled", "false"),
-                Map.entry("gateway.policy.rate-limits", "client:connections=3/1m,client:messages=2/1h,"
-                        + "client:recipients=4/1h,sender:messages=3/1h"),
-                Map.entry("camel.component.mail-policy.clock", "#policyClock")),
-                Map.of("policyClock", clock));
+        gateway = TestGateway.start(dir.resolve("gateway"), UntrustedClients.config(dir,
+                "gateway.trusted-networks", "127.0.0.30/32",
+                "gateway.policy.rate-limits", "client:connections=3/1m,client:messages=2/1h,"
+                        + "client:recipients=4/1h,sender:messages=3/1h",
+                "camel.component.mail-policy.clock", "#policyClock"), Map.of("policyClock", clock));
     }
 
     @AfterAll
@@ -53,10 +45,7 @@ class RateLimitsThroughShippedPolicyTest {
     }
 
     private static SmtpClient from(String address) throws Exception {
-        SmtpClient client = new SmtpClient(InetAddress.getByName(address), gateway.port());
-        client.expect("220");
-        client.command("EHLO client.test", "250");
-        return client;
+        return UntrustedClients.from(gateway, address);
     }
 
     @Test

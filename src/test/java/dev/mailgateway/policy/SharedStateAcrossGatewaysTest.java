@@ -7,8 +7,6 @@ import dev.mailgateway.testing.ManualClock;
 import dev.mailgateway.testing.RedisServer;
 import dev.mailgateway.testing.SmtpClient;
 import dev.mailgateway.testing.TestGateway;
-import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,18 +35,11 @@ class SharedStateAcrossGatewaysTest {
     @BeforeAll
     static void start() throws Exception {
         redis = RedisServer.running();
-        Path recipients = Files.writeString(dir.resolve("relay-recipients"), "@dest.test\n");
-        Map<String, String> config = Map.ofEntries(
-                Map.entry("gateway.trusted-networks", "192.0.2.0/24"),
-                Map.entry("gateway.relay-domains", "dest.test"),
-                Map.entry("gateway.relay-recipients", recipients.toString()),
-                Map.entry("gateway.relay.enabled", "false"),
-                Map.entry("gateway.submission.enabled", "false"),
-                Map.entry("gateway.submissions.enabled", "false"),
-                Map.entry("gateway.policy.greylist", "true"),
-                Map.entry("gateway.policy.rate-limits", "client:messages=2/1h"),
-                Map.entry("gateway.state.redis", redis.uri()),
-                Map.entry("camel.component.mail-policy.clock", "#policyClock"));
+        Map<String, String> config = UntrustedClients.config(dir,
+                "gateway.policy.greylist", "true",
+                "gateway.policy.rate-limits", "client:messages=2/1h",
+                "gateway.state.redis", redis.uri(),
+                "camel.component.mail-policy.clock", "#policyClock");
         first = TestGateway.start(dir.resolve("first"), config, Map.of("policyClock", clock));
         second = TestGateway.start(dir.resolve("second"), config, Map.of("policyClock", clock));
     }
@@ -66,18 +57,11 @@ class SharedStateAcrossGatewaysTest {
     }
 
     private static SmtpClient connect(TestGateway gateway, String from) throws Exception {
-        SmtpClient client = new SmtpClient(InetAddress.getByName(from), gateway.port());
-        client.expect("220");
-        client.command("EHLO client.test", "250");
-        return client;
+        return UntrustedClients.from(gateway, from);
     }
 
     private static String rcpt(TestGateway gateway, String from, String recipient) throws Exception {
-        try (SmtpClient client = connect(gateway, from)) {
-            client.command("MAIL FROM:<alice@sender.test>", "250");
-            client.send("RCPT TO:<" + recipient + ">");
-            return client.reply();
-        }
+        return UntrustedClients.rcpt(gateway, from, "alice@sender.test", recipient);
     }
 
     @Test
