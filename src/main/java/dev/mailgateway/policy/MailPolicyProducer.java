@@ -2,21 +2,17 @@ package dev.mailgateway.policy;
 
 import dev.mailgateway.policy.block.BlockResult;
 import dev.mailgateway.policy.block.PolicyBlock;
-import dev.mailgateway.smtpd.SmtpdConstants;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.support.DefaultAsyncProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one block on an exchange and writes its result into the headers: adds to {@code MailScore}, appends to
- * {@code MailReasons}, proposes {@code MailReply}; with {@code reject=true}, a refusal also becomes
- * {@code SmtpdReply} and ends the route. Asynchronous: an answer that is not there yet (DNS, Redis, a probe)
+ * Runs one block on an exchange and writes its result into the headers ({@link Findings}): {@code MailScore},
+ * {@code MailReasons}, {@code MailReply}; with {@code reject=true}, a refusal also becomes {@code SmtpdReply} and
+ * ends the route. Asynchronous: an answer that is not there yet (DNS, Redis, a probe)
  * continues the route on the component's threads, never on the DNS or Redis I/O thread that completed it.
  */
 final class MailPolicyProducer extends DefaultAsyncProducer {
@@ -88,33 +84,6 @@ final class MailPolicyProducer extends DefaultAsyncProducer {
             exchange.setException(failure);
             return;
         }
-        Message message = exchange.getMessage();
-        if (result.score() != 0) {
-            Double score = message.getHeader(MailPolicyConstants.SCORE, Double.class);
-            message.setHeader(MailPolicyConstants.SCORE, (score == null ? 0 : score) + result.score());
-        } else if (message.getHeader(MailPolicyConstants.SCORE) == null) {
-            message.setHeader(MailPolicyConstants.SCORE, 0.0);
-        }
-        if (!result.reasons().isEmpty()) {
-            List<String> reasons = new ArrayList<>();
-            List<?> before = message.getHeader(MailPolicyConstants.REASONS, List.class);
-            if (before != null) {
-                before.forEach(r -> reasons.add(String.valueOf(r)));
-            }
-            reasons.addAll(result.reasons());
-            message.setHeader(MailPolicyConstants.REASONS, reasons);
-        }
-        if (result.refuses()) {
-            String reply = result.refusal().toString();
-            if (message.getHeader(MailPolicyConstants.REPLY) == null) {
-                message.setHeader(MailPolicyConstants.REPLY, reply);
-            }
-            if (getEndpoint().getConfiguration().isReject()) {
-                if (message.getHeader(SmtpdConstants.REPLY) == null) {
-                    message.setHeader(SmtpdConstants.REPLY, reply);
-                }
-                exchange.setRouteStop(true);
-            }
-        }
+        Findings.record(exchange, result, getEndpoint().getConfiguration().isReject());
     }
 }

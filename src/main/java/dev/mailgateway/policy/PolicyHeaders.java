@@ -13,12 +13,12 @@ import org.apache.camel.Message;
  * The session as a policy block sees it, read from the headers the listener sets: in a policy route (with
  * {@code SmtpdStage}), or in the inbound route after DATA (no stage: the whole envelope is known).
  */
-final class PolicyHeaders {
+public final class PolicyHeaders {
 
     private PolicyHeaders() {
     }
 
-    static PolicyQuery query(Message message) {
+    public static PolicyQuery query(Message message) {
         String stage = message.getHeader(SmtpdConstants.STAGE, String.class);
         String address = message.getHeader(SmtpdConstants.CLIENT_ADDRESS, String.class);
         InetAddress client = address == null ? null : NetUtil.createInetAddressFromIpAddressString(address);

@@ -156,5 +156,6 @@ final class RouteHandOff implements MessageDelivery {
         if (message.authUser() != null) {
             out.setHeader(SmtpdConstants.AUTH_USER, message.authUser());
         }
+        out.setHeader(SmtpdConstants.TRUSTED_CLIENT, message.trusted());
     }
 }

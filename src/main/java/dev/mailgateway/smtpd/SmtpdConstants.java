@@ -54,6 +54,6 @@ public final class SmtpdConstants {
     public static final String RECIPIENT = "SmtpdRecipient";
     /** The authenticated user, when the client authenticated. String. */
     public static final String AUTH_USER = "SmtpdAuthUser";
-    /** In policy routes: whether the client is in the listener's trusted networks. Boolean. */
+    /** Whether the client is in the listener's trusted networks (policy routes and messages). Boolean. */
     public static final String TRUSTED_CLIENT = "SmtpdTrustedClient";
 }

@@ -47,6 +47,7 @@ public final class QueueAdmin implements AutoCloseable {
             entries.add(entry(message, "deferred"));
         }
         entries.addAll(browse(Queues.HOLD, "hold"));
+        entries.addAll(browse(Queues.QUARANTINE, "quarantine"));
         for (String queue : Queues.DELIVERY) {
             entries.addAll(browse(queue, "active"));
         }
@@ -82,12 +83,12 @@ public final class QueueAdmin implements AutoCloseable {
         return done;
     }
 
-    /** Sends held mail to delivery now. */
+    /** Sends held or quarantined mail to delivery now. */
     public int release(String queueId) throws JMSException {
-        return move(Queues.HOLD, null, queueId, true);
+        return move(Queues.HOLD, null, queueId, true) + move(Queues.QUARANTINE, null, queueId, true);
     }
 
-    /** Removes the mail for good (deferred, held, or waiting for delivery). */
+    /** Removes the mail for good (deferred, held, quarantined, or waiting for delivery). */
     public int delete(String queueId) throws JMSException {
         int done = 0;
         for (Message message : scheduled()) {
@@ -97,6 +98,7 @@ public final class QueueAdmin implements AutoCloseable {
             }
         }
         done += move(Queues.HOLD, null, queueId);
+        done += move(Queues.QUARANTINE, null, queueId);
         for (String queue : Queues.DELIVERY) {
             done += move(queue, null, queueId);
         }

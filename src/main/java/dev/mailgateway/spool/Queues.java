@@ -29,6 +29,11 @@ public final class Queues {
     public static final String ARCHIVE = "mail.archive";
     /** Mail an operator put on hold: nobody consumes it until it is released back to delivery. */
     public static final String HOLD = "mail.hold";
+    /**
+     * Mail a route quarantined (DMARC p=quarantine, say): accepted with 250, kept, never delivered until an operator
+     * releases it to delivery ({@code queue release}) or deletes it.
+     */
+    public static final String QUARANTINE = "mail.quarantine";
 
     /** The delivery queues, in the order the queue listing shows them. */
     public static final java.util.List<String> DELIVERY = java.util.List.of(RELAY, RETRY, RELAY_LARGE);

@@ -11,7 +11,8 @@ import java.net.InetSocketAddress;
  *                 {@code UTF8SMTPS}...
  * @param tls      the session's TLS, null when in plain text
  * @param authUser the authenticated user, null when the client did not authenticate
+ * @param trusted  the client is in the listener's trusted networks
  */
 public record ReceivedMessage(String queueId, Envelope envelope, String listener, InetSocketAddress client,
-        String helo, String protocol, TlsInfo tls, String authUser, MessageContent content) {
+        String helo, String protocol, TlsInfo tls, String authUser, boolean trusted, MessageContent content) {
 }

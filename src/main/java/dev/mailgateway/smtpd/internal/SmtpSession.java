@@ -486,7 +486,7 @@ public final class SmtpSession {
 
     private void deliver(Transaction done, IncomingMessage message, MessageContent content) {
         ReceivedMessage received = new ReceivedMessage(message.queueId(), done.envelope(), settings.name(),
-                client, helo, protocol(done.smtpUtf8()), connection.tls(), authUser, content);
+                client, helo, protocol(done.smtpUtf8()), connection.tls(), authUser, trustedClient, content);
         delivery.deliver(received, reply -> connection.onLoop(() -> {
             SessionLog.outcome(received, reply, clientText());
             if (connection.isClosing() && reply.isPositive()) { // cut meanwhile (session time cap) or client gone
