@@ -34,11 +34,14 @@ final class AuthenticationResults {
     /**
      * The message with our field first and the fields that claim our authserv-id left out; the rest as it was.
      *
-     * @param header the header section as {@link MessageBytes#headerSection} read it
+     * @param header  the header section as {@link MessageBytes#headerSection} read it
+     * @param results the method results; null: no field of ours, only the claiming ones removed
      */
     static byte[] rewrite(byte[] header, InputStream rest, String authservId, List<String> results) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(header.length + 4096);
-        out.write(field(authservId, results).getBytes(StandardCharsets.UTF_8));
+        if (results != null) {
+            out.write(field(authservId, results).getBytes(StandardCharsets.UTF_8));
+        }
         int start = 0;
         while (start < header.length) {
             int end = fieldEnd(header, start);
@@ -49,6 +52,16 @@ final class AuthenticationResults {
         }
         rest.transferTo(out);
         return out.toByteArray();
+    }
+
+    /** Whether any field of the header section claims our authserv-id. */
+    static boolean anyClaims(byte[] header, String authservId) {
+        for (int start = 0; start < header.length; start = fieldEnd(header, start)) {
+            if (claims(header, start, fieldEnd(header, start), authservId)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Where the field starting at {@code start} ends: after the CRLF of its last line (continuations start with WSP). */

@@ -188,12 +188,18 @@ final class MailAuthProducer extends DefaultAsyncProducer {
 
     private Outcome dmarcOutcome(DmarcResult dmarc) {
         StringBuilder line = new StringBuilder("dmarc=").append(dmarc.result().keyword());
-        if (dmarc.fromDomain() != null) {
+        if (dmarc.fromDomain() != null && (dmarc.result() == DmarcResult.Result.PASS
+                || dmarc.result() == DmarcResult.Result.FAIL)) {
             line.append(" (p=").append(dmarc.policy().name().toLowerCase(java.util.Locale.ROOT))
                     .append(" dis=").append(dmarc.disposition().name().toLowerCase(java.util.Locale.ROOT)).append(')')
                     .append(" header.from=").append(AuthenticationResults.value(dmarc.fromDomain()));
-        } else if (dmarc.reason() != null) {
-            line.append(' ').append(AuthenticationResults.comment(dmarc.reason()));
+        } else {
+            if (dmarc.reason() != null) {
+                line.append(' ').append(AuthenticationResults.comment(dmarc.reason()));
+            }
+            if (dmarc.fromDomain() != null) {
+                line.append(" header.from=").append(AuthenticationResults.value(dmarc.fromDomain()));
+            }
         }
         boolean enforce = getEndpoint().getConfiguration().isEnforce();
         BlockResult verdict = BlockResult.PASS;
@@ -211,7 +217,10 @@ final class MailAuthProducer extends DefaultAsyncProducer {
         return new Outcome(MailAuthConstants.DMARC, dmarc, List.of(line.toString()), verdict, quarantine);
     }
 
-    /** Writes Authentication-Results into the message: the results so far, or auth= for our own users. */
+    /**
+     * Writes Authentication-Results into the message: the results so far, or auth= for our own users ("none"
+     * when nothing was found); trusted networks' mail gets none of ours. Fields that claim our authserv-id go.
+     */
     private Outcome results(Message message, PolicyQuery query) throws Exception {
         List<String> results = new ArrayList<>();
         if (query.authUser() != null) {
@@ -222,10 +231,15 @@ final class MailAuthProducer extends DefaultAsyncProducer {
             found.forEach(r -> results.add(String.valueOf(r)));
         }
         byte[] header = MessageBytes.headerSection(message);
+        // mail from our own networks is not checked: it gets no field of ours, but none that claims to be ours
+        boolean add = !(query.trusted() && results.isEmpty());
+        if (!add && !AuthenticationResults.anyClaims(header, component().authservId())) {
+            return Outcome.NOTHING;
+        }
         byte[] rewritten;
         try (InputStream in = MessageBytes.open(message)) {
             in.skipNBytes(header.length);
-            rewritten = AuthenticationResults.rewrite(header, in, component().authservId(), results);
+            rewritten = AuthenticationResults.rewrite(header, in, component().authservId(), add ? results : null);
         }
         message.setBody(rewritten);
         message.setHeader(SmtpdConstants.SIZE, (long) rewritten.length);
