@@ -14,17 +14,26 @@
 # loopback answers NXDOMAIN, authoritatively, as for most clients), and every rate limit kind counts (with
 # limits no run reaches); greylisting stays off, as shipped. With --no-policy the listener asks no policy route.
 # src/bench/policy.sh runs both in turn and prints the cost.
+# With --signed every message is the same DKIM-signed 4 KB message (rsa-sha256, relaxed/simple, signed by
+# Debian's python3-dkim) instead of smtp-source's filler; with --auth as well the client is untrusted and the
+# gateway checks SPF, DKIM and DMARC of each (src.test's records, key and p=reject policy served by a dnsmasq on
+# loopback; the policy route's rate limits set out of reach). src/bench/auth.sh runs --signed and --auth in turn.
 #
-#   src/bench/relay.sh [messages=10000] [sessions=20] [size=4096] [--mx] [--policy|--no-policy] [--postfix]
+#   src/bench/relay.sh [messages=10000] [sessions=20] [size=4096] [--mx] [--policy|--no-policy] [--signed|--auth]
+#                      [--postfix]
 set -euo pipefail
-ARGS=() ANCHOR= MX= POLICY=
+ARGS=() ANCHOR= MX= POLICY= SIGNED= AUTH=
 for a in "$@"; do
-  case $a in --postfix) ANCHOR=1 ;; --mx) MX=1 ;; --policy) POLICY=on ;; --no-policy) POLICY=off ;; *) ARGS+=("$a") ;; esac
+  case $a in
+    --postfix) ANCHOR=1 ;; --mx) MX=1 ;; --policy) POLICY=on ;; --no-policy) POLICY=off ;;
+    --signed) SIGNED=1 ;; --auth) SIGNED=1 AUTH=1 ;; *) ARGS+=("$a") ;;
+  esac
 done
 N=${ARGS[0]:-10000} S=${ARGS[1]:-20} L=${ARGS[2]:-4096}
 cd "$(dirname "$0")/../.."
-if [ ! -x /usr/sbin/smtp-source ] || { [ -n "$MX$POLICY" ] && [ ! -x /usr/sbin/dnsmasq ]; }; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix dnsmasq-base >/dev/null
+if [ ! -x /usr/sbin/smtp-source ] || { [ -n "$MX$POLICY$AUTH" ] && [ ! -x /usr/sbin/dnsmasq ]; } \
+    || { [ -n "$SIGNED" ] && [ ! -x /usr/bin/dkimsign ]; }; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix dnsmasq-base python3-dkim >/dev/null
 fi
 [ -f target/mail-gateway.jar ] || mvn -B -q package -DskipTests
 
@@ -63,6 +72,30 @@ if [ "$POLICY" = on ]; then
 elif [ "$POLICY" = off ]; then
   export GATEWAY_POLICY_ROUTE=
 fi
+SOURCE_MESSAGE=()
+if [ -n "$SIGNED" ]; then
+  openssl genrsa -out "$DATA/dkim.pem" 2048 2>/dev/null
+  KEY=$(openssl rsa -in "$DATA/dkim.pem" -pubout -outform DER 2>/dev/null | base64 -w0)
+  { printf 'From: Bench <bench@src.test>\nTo: sink@dest.test\nSubject: signed benchmark message\n'
+    printf 'Date: Mon, 30 Nov 2026 00:00:00 +0000\nMessage-ID: <bench@src.test>\nMIME-Version: 1.0\n'
+    printf 'Content-Type: text/plain; charset=us-ascii\n\n'
+    for _ in $(seq 1 $((L / 64))); do printf '%063d\n' 0 | tr 0 x; done; } > "$DATA/message"
+  dkimsign bench src.test "$DATA/dkim.pem" < "$DATA/message" > "$DATA/signed"
+  SOURCE_MESSAGE=(-F "$DATA/signed")
+fi
+if [ -n "$AUTH" ]; then
+  AUTH_DNS_PORT=$(free_port)
+  /usr/sbin/dnsmasq --keep-in-foreground --port="$AUTH_DNS_PORT" --listen-address=127.0.0.1 --bind-interfaces \
+    --no-resolv --no-hosts --user=nobody --auth-server=ns.src.test,lo --auth-ttl=300 --auth-zone=src.test \
+    --host-record=ns.src.test,127.0.0.1 --txt-record=src.test,"v=spf1 ip4:127.0.0.0/8 -all" \
+    --txt-record=_dmarc.src.test,"v=DMARC1; p=reject" \
+    --txt-record=bench._domainkey.src.test,"v=DKIM1; k=rsa; p=${KEY:0:200}","${KEY:200}" &
+  DNS="$DNS $!"
+  printf '@dest.test\n' > "$DATA/relay-recipients"
+  export GATEWAY_DNS_SERVER=127.0.0.1:$AUTH_DNS_PORT GATEWAY_TRUSTED_NETWORKS=192.0.2.0/24 \
+    GATEWAY_RELAY_DOMAINS=dest.test GATEWAY_RELAY_RECIPIENTS="$DATA/relay-recipients" \
+    GATEWAY_POLICY_RATE_LIMITS="client:connections=100000000/1m,client:messages=100000000/1h,client:recipients=100000000/1h"
+fi
 GATEWAY_SMTP_PORT=$GW_PORT GATEWAY_DATA_DIR=$DATA \
 GATEWAY_SUBMISSION_ENABLED=false GATEWAY_SUBMISSIONS_ENABLED=false GATEWAY_RELAY_TLS=none \
   java -Xmx1g -jar target/mail-gateway.jar > "$LOG" 2>&1 &
@@ -72,7 +105,10 @@ wait_port "$GW_PORT"; wait_port "$SINK_PORT"
 
 sent() { grep -c "status=sent" "$LOG" || true; }
 wait_sent() { while [ "$(sent)" -lt "$1" ]; do sleep 0.1; done; }
-source_run() { /usr/sbin/smtp-source -s "$S" -m "$1" -l "$L" -f bench@src.test -t sink@dest.test 127.0.0.1:"$GW_PORT"; }
+source_run() {
+  /usr/sbin/smtp-source -s "$S" -m "$1" -l "$L" "${SOURCE_MESSAGE[@]}" -f bench@src.test -t sink@dest.test \
+    127.0.0.1:"$GW_PORT"
+}
 
 source_run 2000; wait_sent 2000 # warm-up
 base=$(sent)
@@ -81,7 +117,7 @@ cpu() { read -r _ _ _ _ _ _ _ _ _ _ _ _ _ UT ST _ < <(cut -d" " -f1-17 /proc/$GW
 c0=$(cpu)
 t0=$(date +%s.%N); source_run "$N"; t1=$(date +%s.%N); wait_sent $((base + N)); t2=$(date +%s.%N)
 c1=$(cpu)
-python3 -c "import sys, os; n=int(sys.argv[1]); a,b,c=map(float,sys.argv[2:5]); ms=(int(sys.argv[5])/os.sysconf('SC_CLK_TCK'))*1000/n; print(f'gateway{\" (MX via DNS)\" if \"$MX\" else \"\"}{\" policy $POLICY\" if \"$POLICY\" else \"\"}: accept {n/(b-a):.0f} msg/s, end-to-end {n/(c-a):.0f} msg/s, CPU {ms:.2f} ms/msg (N={n} s=$S l=$L)')" "$N" "$t0" "$t1" "$t2" "$((c1 - c0))"
+python3 -c "import sys, os; n=int(sys.argv[1]); a,b,c=map(float,sys.argv[2:5]); ms=(int(sys.argv[5])/os.sysconf('SC_CLK_TCK'))*1000/n; print(f'gateway{\" (MX via DNS)\" if \"$MX\" else \"\"}{\" policy $POLICY\" if \"$POLICY\" else \"\"}{\" signed\" if \"$SIGNED\" and not \"$AUTH\" else \"\"}{\" auth\" if \"$AUTH\" else \"\"}: accept {n/(b-a):.0f} msg/s, end-to-end {n/(c-a):.0f} msg/s, CPU {ms:.2f} ms/msg (N={n} s=$S l=$L)')" "$N" "$t0" "$t1" "$t2" "$((c1 - c0))"
 if [ -n "$ANCHOR" ]; then
   kill $GW $SINK $DNS 2>/dev/null; wait $GW 2>/dev/null || true
   ../shared/tools/postfix-anchor.sh "$N" "$S" "$L" | tail -1
