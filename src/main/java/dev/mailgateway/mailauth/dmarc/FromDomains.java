@@ -1,5 +1,6 @@
 package dev.mailgateway.mailauth.dmarc;
 
+import dev.mailgateway.mail.Printable;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -128,13 +129,13 @@ public final class FromDomains {
         try {
             mailboxes = DefaultAddressParser.DEFAULT.parseAddressList(body, DecodeMonitor.SILENT).flatten();
         } catch (ParseException e) {
-            LOG.debug("No From domain: From field does not parse: {}", e.getMessage());
+            LOG.debug("No From domain: From field does not parse: {}", Printable.escape(e.getMessage()));
             return false;
         }
         for (Mailbox mailbox : mailboxes) {
             String domain = domainName(mailbox.getDomain());
             if (domain == null) {
-                LOG.debug("No From domain: '{}' is not a domain name", mailbox.getDomain());
+                LOG.debug("No From domain: '{}' is not a domain name", Printable.escape(mailbox.getDomain()));
                 return false;
             }
             if (domains.size() == MAX_ADDRESSES) {

@@ -49,7 +49,8 @@ class FromDomainsTest {
 
     @Test
     void everyAddressOfEveryFromFieldCounts() {
-        assertThat(FromDomains.of(header("From: alice@one.test, bob@two.test"))).containsExactly("one.test", "two.test");
+        assertThat(FromDomains.of(header("From: alice@one.test, bob@two.test")))
+                .containsExactly("one.test", "two.test");
         assertThat(FromDomains.of(header("From: alice@one.test", "Subject: hi", "FROM: bob@two.test")))
                 .containsExactly("one.test", "two.test");
         assertThat(FromDomains.of(header("From: alice@example.test, bob@Example.Test")))
@@ -58,8 +59,10 @@ class FromDomainsTest {
 
     @Test
     void domainsAreLowerCaseAsciiWithoutTrailingDot() {
-        assertThat(FromDomains.of(header("From: Alice <alice@Mail.EXAMPLE.Test.>"))).containsExactly("mail.example.test");
-        assertThat(FromDomains.of(header("From: Jörg <jörg@Bücher.example>"))).containsExactly("xn--bcher-kva.example");
+        assertThat(FromDomains.of(header("From: Alice <alice@Mail.EXAMPLE.Test.>")))
+                .containsExactly("mail.example.test");
+        assertThat(FromDomains.of(header("From: Jörg <jörg@Bücher.example>")))
+                .containsExactly("xn--bcher-kva.example");
     }
 
     @Test
