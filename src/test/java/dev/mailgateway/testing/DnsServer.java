@@ -19,6 +19,7 @@ import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
@@ -30,7 +31,8 @@ import org.xbill.DNS.Type;
  * A real DNS server on a loopback UDP port for tests, answering from records the test adds (dnsjava messages on
  * the wire). Names it has no record of get NXDOMAIN; a name with records, but not of the type asked, gets an empty
  * answer with an SOA (NODATA). A name can be made to fail with SERVFAIL a number of times first, or never to be
- * answered at all (the client times out). It counts the questions it gets, so tests can see what a cache saved.
+ * answered at all (the client times out), or not answered about types it has no records of. It counts the
+ * questions it gets, so tests can see what a cache saved.
  */
 public final class DnsServer implements AutoCloseable {
 
@@ -42,6 +44,7 @@ public final class DnsServer implements AutoCloseable {
     private final Set<String> queries = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
     private final Set<Name> dropped = ConcurrentHashMap.newKeySet();
+    private final Set<Name> droppedOtherTypes = ConcurrentHashMap.newKeySet();
     private volatile long negativeTtl = 1;
     private final Thread thread;
 
@@ -95,6 +98,39 @@ public final class DnsServer implements AutoCloseable {
     }
 
     /**
+     * A TXT record of these character-strings, byte for byte (no escapes; bytes outside ASCII as they are). No
+     * strings at all is an empty record: not valid DNS, but seen in the wild.
+     */
+    public DnsServer txt(String name, List<byte[]> strings) {
+        add(org.xbill.DNS.Record.newRecord(name(name), Type.TXT, DClass.IN, TTL, characterStrings(strings)));
+        return this;
+    }
+
+    /** A record of type SPF (99), which RFC 7208 retired: a TXT-only SPF check must never see it. */
+    public DnsServer spf(String name, List<byte[]> strings) {
+        add(org.xbill.DNS.Record.newRecord(name(name), Type.SPF, DClass.IN, TTL, characterStrings(strings)));
+        return this;
+    }
+
+    private static byte[] characterStrings(List<byte[]> strings) {
+        java.io.ByteArrayOutputStream rdata = new java.io.ByteArrayOutputStream();
+        for (byte[] string : strings) {
+            if (string.length > 255) {
+                throw new IllegalArgumentException("a character-string holds at most 255 bytes");
+            }
+            rdata.write(string.length);
+            rdata.writeBytes(string);
+        }
+        return rdata.toByteArray();
+    }
+
+    /** A reverse-mapping record: {@code name} (an in-addr.arpa or ip6.arpa name) points to {@code target}. */
+    public DnsServer ptr(String name, String target) {
+        add(new PTRRecord(name(name), DClass.IN, TTL, name(target)));
+        return this;
+    }
+
+    /**
      * A DNS list entry: the A records {@code answers} at {@code client}'s reversed name under {@code list}
      * ({@code 2.0.0.127.list} for 127.0.0.2, 32 nibbles for an IPv6 address).
      */
@@ -108,6 +144,15 @@ public final class DnsServer implements AutoCloseable {
     /** The name is never answered: the client hears nothing and times out. */
     public DnsServer drop(String name) {
         dropped.add(name(name));
+        return this;
+    }
+
+    /**
+     * Questions about the name of a type it has no record of are never answered (the client times out); the
+     * types it has records of are answered as usual: a server that chokes on some types.
+     */
+    public DnsServer dropOtherTypes(String name) {
+        droppedOtherTypes.add(name(name));
         return this;
     }
 
@@ -199,6 +244,10 @@ public final class DnsServer implements AutoCloseable {
             return response;
         }
         List<org.xbill.DNS.Record> known = records.get(question.getName());
+        if (droppedOtherTypes.contains(question.getName()) && (known == null
+                || known.stream().noneMatch(r -> r.getType() == question.getType()))) {
+            return null;
+        }
         if (known == null) {
             response.getHeader().setRcode(Rcode.NXDOMAIN);
             response.addRecord(soa(), Section.AUTHORITY);
