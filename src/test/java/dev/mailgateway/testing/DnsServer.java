@@ -131,6 +131,18 @@ public final class DnsServer implements AutoCloseable {
     }
 
     /**
+     * One TXT record holding a text longer than one string can (255 octets; a 2048-bit DKIM key, say): cut into
+     * strings of 255, as a zone file holds it. Readers join a record's strings without separator.
+     */
+    public DnsServer longTxt(String name, String text) {
+        List<String> strings = new java.util.ArrayList<>();
+        for (int start = 0; start < text.length(); start += 255) {
+            strings.add(text.substring(start, Math.min(text.length(), start + 255)));
+        }
+        return txt(name, strings.toArray(String[]::new));
+    }
+
+    /**
      * A DNS list entry: the A records {@code answers} at {@code client}'s reversed name under {@code list}
      * ({@code 2.0.0.127.list} for 127.0.0.2, 32 nibbles for an IPv6 address).
      */
@@ -216,7 +228,11 @@ public final class DnsServer implements AutoCloseable {
                 if (response == null) {
                     continue;
                 }
-                byte[] answer = response.toWire(512);
+                // as large as the client's EDNS buffer says it takes (dnsjava offers 1280): a DKIM record with a
+                // 2048-bit key and some tags, or two of them, is over the 512 octets of plain DNS over UDP, and
+                // this server has no TCP to fall back on
+                int limit = query.getOPT() == null ? 512 : Math.max(512, query.getOPT().getPayloadSize());
+                byte[] answer = response.toWire(limit);
                 socket.send(new DatagramPacket(answer, answer.length, packet.getSocketAddress()));
             } catch (IOException e) {
                 if (!socket.isClosed()) {

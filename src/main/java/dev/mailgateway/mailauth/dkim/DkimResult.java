@@ -15,8 +15,24 @@ package dev.mailgateway.mailauth.dkim;
 public record DkimResult(Result result, String domain, String selector, String identity, String algorithm,
         String signature, boolean partialBody, String reason) {
 
+    /** As {@link DkimVerifier} gives them. */
     public enum Result {
-        PASS, FAIL, NEUTRAL, TEMPERROR, PERMERROR, POLICY;
+        /** The signature verified, with a key DNS gave for d= and s=. */
+        PASS,
+        /** The body hash or the signature did not verify, l= is longer than the body, or the key is revoked. */
+        FAIL,
+        /** Not given by the verifier (RFC 8601 keeps it for signatures that cannot be judged). */
+        NEUTRAL,
+        /** The key lookup timed out or failed (SERVFAIL): asking later may give an answer. */
+        TEMPERROR,
+        /**
+         * The signature or its key record is malformed or does not fit (missing tag, i= outside d=, h= without
+         * From, k=/h=/s=/t=s of the record), there is no key, the signature expired (x=), or a limit was reached
+         * (too many signatures, header section too large).
+         */
+        PERMERROR,
+        /** Valid or not, not acceptable (RFC 8301): rsa-sha1, or an RSA key under 1024 bits. */
+        POLICY;
 
         public String keyword() {
             return name().toLowerCase(java.util.Locale.ROOT);
