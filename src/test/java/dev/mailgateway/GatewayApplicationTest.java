@@ -164,7 +164,10 @@ class GatewayApplicationTest {
                 reply = ((SMTPTransport) transport).getLastServerResponse();
             }
             assertThat(reply).startsWith("250 2.0.0 Ok: queued as ");
-            assertThat(TraceHeader.first(Files.readAllBytes(archived(reply)))).contains(" with ESMTPSA id ");
+            byte[] archivedBytes = Files.readAllBytes(archived(reply));
+            assertThat(TraceHeader.first(archivedBytes))
+                    .isEqualTo("Authentication-Results: gw.test;\r\n\tauth=pass smtp.auth=carol\r\n");
+            assertThat(TraceHeader.first(TraceHeader.strip(archivedBytes))).contains(" with ESMTPSA id ");
         }
         try (SmtpClient client = SmtpClient.ehlo(port("submission"))) {
             client.command("MAIL FROM:<carol@src.test>", "530 5.7.0 Must issue a STARTTLS command first");

@@ -56,7 +56,8 @@ class SenderAuthenticationThroughShippedRoutesTest {
                 .txt("mail.relaxed.test", "v=spf1 ip4:127.0.0.0/8 -all")
                 .txt("_dmarc.strict.test", "v=DMARC1; p=reject; aspf=s")
                 .txt("mail.strict.test", "v=spf1 ip4:127.0.0.0/8 -all")
-                .servfail("temp.test", 100000);
+                .servfail("temp.test", 100000)
+                .txt("dmarctemp.test", "v=spf1 ip4:127.0.0.0/8 -all").servfail("_dmarc.dmarctemp.test", 100000);
         next = Sink.start("tls=none");
         Path recipients = Files.writeString(dir.resolve("relay-recipients"), "@dest.test\n");
         gateway = TestGateway.start(dir.resolve("gateway"), Map.of(
@@ -149,6 +150,15 @@ class SenderAuthenticationThroughShippedRoutesTest {
         assertThat(resultsAtNextHop(token)).isEqualTo(results(
                 "spf=temperror (DNS SERVFAIL for TXT temp.test \\(server failed\\)) smtp.mailfrom=temp.test",
                 "dkim=none", "dmarc=none (no DMARC record at _dmarc.temp.test) header.from=temp.test"));
+    }
+
+    @Test
+    void aDnsFailureFindingTheDmarcPolicyIsATemperrorNeverARefusal() throws Exception {
+        String token = token();
+        assertThat(send("x@dmarctemp.test", "x@dmarctemp.test", token)).startsWith("250");
+        assertThat(resultsAtNextHop(token)).isEqualTo(results("spf=pass smtp.mailfrom=dmarctemp.test", "dkim=none",
+                "dmarc=temperror (DNS failure at _dmarc.dmarctemp.test: SERVFAIL \\(server failed\\))"
+                        + " header.from=dmarctemp.test"));
     }
 
     @Test

@@ -52,6 +52,7 @@ class DkimThroughShippedRoutesTest {
             ed25519.publish(dns, "ed", domain);
         }
         dns.txt("_dmarc.signed.test", "v=DMARC1; p=reject");
+        dns.servfail("flaky._domainkey.unpolicied.test", 100000);
         next = Sink.start("tls=none");
         Path recipients = Files.writeString(dir.resolve("relay-recipients"), "@dest.test\n");
         gateway = TestGateway.start(dir.resolve("gateway"), Map.of(
@@ -152,5 +153,22 @@ class DkimThroughShippedRoutesTest {
         byte[] forgedAltered = new String(forged, StandardCharsets.ISO_8859_1).replace("and lines.", "and lines!")
                 .getBytes(StandardCharsets.ISO_8859_1);
         assertThat(send(forgedAltered)).isEqualTo("550 5.7.1 Rejected by DMARC policy for signed.test");
+    }
+
+    @Test
+    void aMissingKeyIsAPermerrorAndAFailingLookupATemperror() throws Exception {
+        String token = UUID.randomUUID().toString();
+        byte[] missing = sign(message("unpolicied.test", token), "unpolicied.test", rsa, "missing",
+                "relaxed/relaxed");
+        byte[] both = sign(missing, "unpolicied.test", rsa, "flaky", "relaxed/relaxed");
+        assertThat(send(both)).startsWith("250");
+        assertThat(TraceHeader.first(atNextHop(token))).isEqualTo("Authentication-Results: gw.test;\r\n"
+                + "\tspf=none smtp.mailfrom=mail.unaligned.test;\r\n"
+                + "\tdkim=temperror (key lookup at flaky._domainkey.unpolicied.test: servfail \\(server failed\\))"
+                + " header.d=unpolicied.test header.i=@unpolicied.test header.s=flaky header.b="
+                + b(both) + ";\r\n"
+                + "\tdkim=permerror (no key at missing._domainkey.unpolicied.test) header.d=unpolicied.test header.i=@unpolicied.test header.s=missing header.b="
+                + b(missing) + ";\r\n"
+                + "\tdmarc=none (no DMARC record at _dmarc.unpolicied.test) header.from=unpolicied.test\r\n");
     }
 }
