@@ -52,6 +52,15 @@ final class MailAuthProducer extends DefaultAsyncProducer {
         return (MailAuthEndpoint) super.getEndpoint();
     }
 
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        // a Public Suffix List file that does not load stops the route from starting, not the first message
+        if (getEndpoint().getBlock() == MailAuthEndpoint.Block.DMARC) {
+            component().dmarc();
+        }
+    }
+
     private MailAuthComponent component() {
         return getEndpoint().getComponent();
     }
