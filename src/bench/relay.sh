@@ -17,7 +17,8 @@
 # With --signed every message is the same DKIM-signed 4 KB message (rsa-sha256, relaxed/simple, signed by
 # Debian's python3-dkim) instead of smtp-source's filler; with --auth as well the client is untrusted and the
 # gateway checks SPF, DKIM and DMARC of each (src.test's records, key and p=reject policy served by a dnsmasq on
-# loopback; the policy route's rate limits set out of reach). src/bench/auth.sh runs --signed and --auth in turn.
+# loopback; the policy route's rate limits set out of reach). SPF fails on purpose: only a DKIM pass can then
+# satisfy DMARC, so a run that completes shows every message's signature verified. src/bench/auth.sh runs --signed and --auth in turn.
 #
 #   src/bench/relay.sh [messages=10000] [sessions=20] [size=4096] [--mx] [--policy|--no-policy] [--signed|--auth]
 #                      [--postfix]
@@ -72,7 +73,7 @@ if [ "$POLICY" = on ]; then
 elif [ "$POLICY" = off ]; then
   export GATEWAY_POLICY_ROUTE=
 fi
-SOURCE_MESSAGE=()
+SOURCE_MESSAGE=(-l "$L")
 if [ -n "$SIGNED" ]; then
   openssl genrsa -out "$DATA/dkim.pem" 2048 2>/dev/null
   KEY=$(openssl rsa -in "$DATA/dkim.pem" -pubout -outform DER 2>/dev/null | base64 -w0)
@@ -87,7 +88,7 @@ if [ -n "$AUTH" ]; then
   AUTH_DNS_PORT=$(free_port)
   /usr/sbin/dnsmasq --keep-in-foreground --port="$AUTH_DNS_PORT" --listen-address=127.0.0.1 --bind-interfaces \
     --no-resolv --no-hosts --user=nobody --auth-server=ns.src.test,lo --auth-ttl=300 --auth-zone=src.test \
-    --host-record=ns.src.test,127.0.0.1 --txt-record=src.test,"v=spf1 ip4:127.0.0.0/8 -all" \
+    --host-record=ns.src.test,127.0.0.1 --txt-record=src.test,"v=spf1 ip4:192.0.2.0/24 -all" \
     --txt-record=_dmarc.src.test,"v=DMARC1; p=reject" \
     --txt-record=bench._domainkey.src.test,"v=DKIM1; k=rsa; p=${KEY:0:200}","${KEY:200}" &
   DNS="$DNS $!"
@@ -106,7 +107,7 @@ wait_port "$GW_PORT"; wait_port "$SINK_PORT"
 sent() { grep -c "status=sent" "$LOG" || true; }
 wait_sent() { while [ "$(sent)" -lt "$1" ]; do sleep 0.1; done; }
 source_run() {
-  /usr/sbin/smtp-source -s "$S" -m "$1" -l "$L" "${SOURCE_MESSAGE[@]}" -f bench@src.test -t sink@dest.test \
+  /usr/sbin/smtp-source -s "$S" -m "$1" "${SOURCE_MESSAGE[@]}" -f bench@src.test -t sink@dest.test \
     127.0.0.1:"$GW_PORT"
 }
 
