@@ -213,7 +213,13 @@ final class MailAuthProducer extends DefaultAsyncProducer {
         boolean enforce = getEndpoint().getConfiguration().isEnforce();
         BlockResult verdict = BlockResult.PASS;
         boolean quarantine = false;
-        if (dmarc.result() == DmarcResult.Result.FAIL) {
+        if (dmarc.result() == DmarcResult.Result.PERMERROR && dmarc.fromDomain() == null) {
+            // no author domain to check (no From, or none that parses): RFC 5322 wants exactly one, and a From
+            // only a mail reader can make sense of is how a forged author would slip past every domain's policy
+            verdict = enforce ? BlockResult.refuse(SmtpReply.of(550, "5.7.1",
+                    "Message rejected: no valid From address (RFC 5322)"), "DMARC_NO_FROM")
+                    : BlockResult.noted("DMARC_NO_FROM");
+        } else if (dmarc.result() == DmarcResult.Result.FAIL) {
             verdict = BlockResult.noted("DMARC_FAIL");
             if (enforce && dmarc.disposition() == DmarcResult.Policy.REJECT) {
                 verdict = BlockResult.refuse(SmtpReply.of(550, "5.7.1", "Rejected by DMARC policy for "

@@ -27,10 +27,10 @@ import org.xbill.DNS.Type;
  * DMARC (RFC 7489) for one message, from the From domains and the SPF and DKIM results the other verifiers gave:
  * policy discovery in DNS (§6.6.3), identifier alignment (§3.1), the policy and its pct= sampling (§6.6.4).
  *
- * <p>Choices where the RFC leaves room: a message whose From addresses have different domains is a PERMERROR
- * (§6.6.1 suggests checking each and applying the strictest failing policy; the gateway's policy can reject a
- * PERMERROR instead); so is one without a From domain to check (none, or not parsable: see {@link FromDomains}),
- * rather than NONE, so that breaking the From field is no way around a domain's policy. A DNS failure during
+ * <p>A message whose From addresses have different domains is checked for each, and the strictest failing policy
+ * applies (§6.6.1), at most {@value #MAX_FROM_DOMAINS} domains. One without a From domain to check (none, or not
+ * parsable: see {@link FromDomains}) is a PERMERROR rather than NONE, so that breaking the From field is no way
+ * around a domain's policy (the shipped route refuses it when DMARC is enforced). A DNS failure during
  * discovery is a TEMPERROR, never a FAIL or a NONE. Reports (rua=, ruf=) are not sent.
  *
  * <p>Asynchronous on the gateway's {@link Dns}: at most two TXT queries, one after the other; nothing blocks.
@@ -38,6 +38,9 @@ import org.xbill.DNS.Type;
 public final class DmarcVerifier {
 
     private static final Logger LOG = LoggerFactory.getLogger(DmarcVerifier.class);
+
+    /** Distinct author domains checked at most; more is a PERMERROR (a From built to make us query a lot). */
+    static final int MAX_FROM_DOMAINS = 10;
 
     private final Dns dns;
     private final OrganizationalDomains orgDomains;
@@ -81,18 +84,53 @@ public final class DmarcVerifier {
             if (domains.isEmpty()) {
                 return done(failed(Result.PERMERROR, null, "no From domain to check (none, or not parsable)"));
             }
-            if (domains.size() > 1) {
-                return done(failed(Result.PERMERROR, null, "several From domains: " + shortList(domains)));
+            if (domains.size() > MAX_FROM_DOMAINS) {
+                return done(failed(Result.PERMERROR, null, "too many From domains: " + shortList(domains)));
             }
-            String from = domains.iterator().next();
-            String organization = orgDomains.of(from);
             List<DkimResult> signatures = dkim == null ? List.of() : dkim;
-            return discover(from, organization)
-                    .thenApply(lookup -> decide(from, organization, lookup, spf, signatures))
-                    .handle((result, failure) -> failure == null ? result : unexpected(failure));
+            if (domains.size() == 1) {
+                return evaluateOne(domains.iterator().next(), spf, signatures);
+            }
+            // §6.6.1: every author domain is checked, and the strictest policy among those that fail applies, so
+            // a second address of a domain without a policy is no way around the first one's
+            List<CompletableFuture<DmarcResult>> each = new ArrayList<>();
+            for (String from : domains) {
+                each.add(evaluateOne(from, spf, signatures).toCompletableFuture());
+            }
+            return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+                    .thenApply(all -> strictest(each.stream().map(CompletableFuture::join).toList(), domains));
         } catch (RuntimeException e) {
             return done(unexpected(e));
         }
+    }
+
+    private CompletionStage<DmarcResult> evaluateOne(String from, SpfResult spf, List<DkimResult> signatures) {
+        String organization = orgDomains.of(from);
+        return discover(from, organization)
+                .thenApply(lookup -> decide(from, organization, lookup, spf, signatures))
+                .handle((result, failure) -> failure == null ? result : unexpected(failure));
+    }
+
+    /**
+     * Several author domains: a failure with the strictest disposition wins (reject, then quarantine, then none);
+     * without a failure a DNS problem (temperror) does; a pass only when every domain passes.
+     */
+    private static DmarcResult strictest(List<DmarcResult> results, Set<String> domains) {
+        DmarcResult chosen = null;
+        for (DmarcResult result : results) {
+            if (result.result() == Result.FAIL
+                    && (chosen == null || result.disposition().ordinal() > chosen.disposition().ordinal())) {
+                chosen = result;
+            }
+        }
+        if (chosen == null) {
+            chosen = results.stream().filter(r -> r.result() == Result.TEMPERROR).findFirst()
+                    .orElseGet(() -> results.stream().filter(r -> r.result() != Result.PASS).findFirst()
+                            .orElse(results.get(0)));
+        }
+        return new DmarcResult(chosen.result(), chosen.fromDomain(), chosen.policy(), chosen.disposition(),
+                chosen.spfAligned(), chosen.dkimAligned(), "From domains " + shortList(domains)
+                        + (chosen.reason() == null ? "" : "; " + chosen.reason()));
     }
 
     /**

@@ -340,17 +340,29 @@ class DmarcVerifierTest {
     }
 
     @Test
-    void fromDomainsDifferingArePermerror() throws Exception {
-        server.txt("_dmarc.one.test", "v=DMARC1; p=none").txt("_dmarc.two.test", "v=DMARC1; p=none");
-        List<String> from = FromDomains.of(header("From: alice@one.test, Bob <bob@two.test>"));
+    void fromDomainsDifferingAreEachCheckedAndTheStrictestFailingPolicyApplies() throws Exception {
+        server.txt("_dmarc.one.test", "v=DMARC1; p=none").txt("_dmarc.two.test", "v=DMARC1; p=reject");
+        List<String> from = FromDomains.of(header("From: alice@one.test, Bob <bob@two.test>, c@three.test"));
+        DmarcVerifier always = new DmarcVerifier(dns, OrganizationalDomains.bundled(), () -> 0);
 
-        DmarcResult result = evaluate(from, spf(SpfResult.Result.PASS, "one.test"));
+        DmarcResult result = evaluate(always, from, spf(SpfResult.Result.PASS, "one.test"));
 
-        assertThat(result.result()).isEqualTo(Result.PERMERROR);
-        assertThat(result.fromDomain()).isNull();
-        assertThat(result.disposition()).isEqualTo(Policy.NONE);
-        assertThat(result.reason()).contains("several From domains: one.test, two.test");
-        assertThat(server.queries()).isEmpty();
+        assertThat(result.result()).isEqualTo(Result.FAIL);
+        assertThat(result.fromDomain()).isEqualTo("two.test");
+        assertThat(result.disposition()).isEqualTo(Policy.REJECT);
+        assertThat(result.reason()).startsWith("From domains one.test, two.test, three.test");
+    }
+
+    @Test
+    void fromDomainsThatAllPassPass() throws Exception {
+        server.txt("_dmarc.one.test", "v=DMARC1; p=reject").txt("_dmarc.two.test", "v=DMARC1; p=reject");
+        List<String> from = FromDomains.of(header("From: alice@one.test, bob@two.test"));
+
+        DmarcResult result = evaluate(from, spf(SpfResult.Result.FAIL, "x.test"),
+                new DkimResult(DkimResult.Result.PASS, "one.test", "s", null, "rsa-sha256", "b", false, null),
+                new DkimResult(DkimResult.Result.PASS, "two.test", "s", null, "rsa-sha256", "b", false, null));
+
+        assertThat(result.result()).isEqualTo(Result.PASS);
     }
 
     @Test
