@@ -69,11 +69,11 @@ class BackscatterTest {
                 SmtpClient client = SmtpClient.ehlo(gateway.port())) {
             // 50 forged and ours make 51, over the limit of 50: refused at the end of the data
             client.startData("t1@victim.test", "alice@dest.test");
-            client.sendRaw(forgedReceived(50) + "Subject: loop\r\n\r\nx\r\n.\r\n");
+            client.sendRaw(forgedReceived(50) + "From: forged@victim.test\r\nSubject: loop\r\n\r\nx\r\n.\r\n");
             client.expect("554 5.4.6 Error: too many hops");
             // 49 and ours make 50: taken
             client.startData("t2@victim.test", "alice@dest.test");
-            client.sendRaw(forgedReceived(49) + "Subject: long way\r\n\r\nx\r\n.\r\n");
+            client.sendRaw(forgedReceived(49) + "From: forged@victim.test\r\nSubject: long way\r\n\r\nx\r\n.\r\n");
             client.expect("250 ");
             await().atMost(Duration.ofSeconds(60)).until(() -> dest.received().size() == 1);
             assertThat(victim.received()).isEmpty();
@@ -86,7 +86,7 @@ class BackscatterTest {
                 TestGateway gateway = TestGateway.start(dir, config(victim, dest, "gateway.smtp.spill-threshold", "4096"));
                 SmtpClient client = SmtpClient.ehlo(gateway.port())) {
             client.startData("t1@victim.test", "alice@dest.test");
-            client.sendRaw(forgedReceived(60) + "Subject: big loop\r\n\r\n" + "z".repeat(998).concat("\r\n").repeat(100)
+            client.sendRaw(forgedReceived(60) + "From: forged@victim.test\r\nSubject: big loop\r\n\r\n" + "z".repeat(998).concat("\r\n").repeat(100)
                     + ".\r\n");
             client.expect("554 5.4.6");
         }
@@ -103,16 +103,17 @@ class BackscatterTest {
             client.command("RCPT TO:<PostMaster>", "250 ");
             client.command("RCPT TO:<postmaster@GW.test>", "250 ");
             client.command("DATA", "354 ");
-            String queued = client.command("Subject: for the postmaster\r\n\r\nhello\r\n.", "250 ");
+            String queued = client.command("From: forged@victim.test\r\nSubject: for the postmaster\r\n\r\nhello\r\n.", "250 ");
             String queueId = queued.substring(queued.lastIndexOf(' ') + 1).strip();
             Path kept = dir.resolve("data/postmaster/" + queueId + ".eml");
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(kept));
-            assertThat(new String(Files.readAllBytes(kept), StandardCharsets.UTF_8)).contains("Subject: for the postmaster");
+            assertThat(new String(Files.readAllBytes(kept), StandardCharsets.UTF_8)).contains("From: forged@victim.test\r\nSubject: for the postmaster");
             await().atMost(Duration.ofSeconds(60)).until(() -> log.contains(queueId + ": to=<postmaster@gw.test>"));
             assertThat(log.lines()).filteredOn(l -> l.contains(queueId)).anyMatch(l -> l.contains("status=sent"))
                     .noneMatch(l -> l.contains("notification"));
-            // SPF asks for the sender domain's TXT record; the postmaster's own domain is never looked up
-            assertThat(dns.queries()).as("never looked up by MX: that is us").containsOnly("victim.test/TXT");
+            // SPF and DMARC ask for the sender's records; the postmaster's own domain is never looked up
+            assertThat(dns.queries()).as("never looked up by MX: that is us")
+                    .containsOnly("victim.test/TXT", "_dmarc.victim.test/TXT");
             assertThat(victim.received()).isEmpty();
         }
     }
@@ -122,7 +123,7 @@ class BackscatterTest {
         try (Sink victim = Sink.start(""); Sink dest = Sink.start("");
                 TestGateway gateway = TestGateway.start(dir, config(victim, dest, "gateway.postmaster", "alice@dest.test"));
                 SmtpClient client = SmtpClient.ehlo(gateway.port())) {
-            client.sendMessage("forged@victim.test", "Subject: hello postmaster\r\n\r\nx\r\n", "postmaster");
+            client.sendMessage("forged@victim.test", "From: forged@victim.test\r\nSubject: hello postmaster\r\n\r\nx\r\n", "postmaster");
             await().atMost(Duration.ofSeconds(60)).until(() -> dest.received().size() == 1);
             assertThat(dest.received().get(0).recipients()).containsExactly("alice@dest.test");
             assertThat(victim.received()).isEmpty();

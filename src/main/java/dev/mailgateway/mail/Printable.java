@@ -16,6 +16,23 @@ public final class Printable {
     }
 
     /**
+     * Text from elsewhere (a next hop's reply, a DNS record) made fit for one of our SMTP replies: printable ASCII
+     * only (anything else becomes '?', CR and LF included, so it cannot end the line), at most {@code max}
+     * characters. Null becomes the empty string.
+     */
+    public static String replyText(String text, int max) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(Math.min(text.length(), max));
+        for (int i = 0; i < text.length() && out.length() < max; i++) {
+            char c = text.charAt(i);
+            out.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return out.toString();
+    }
+
+    /**
      * The text with controls escaped and backslashes doubled, so what is printed tells exactly what was sent
      * ({@code \n} from a newline, {@code \\n} from a backslash and an n). Null stays null; text with nothing to
      * escape comes back as it is, without a copy.

@@ -290,16 +290,8 @@ final class MailAuthProducer extends DefaultAsyncProducer {
         Findings.record(exchange, outcome.verdict(), getEndpoint().getConfiguration().isReject());
     }
 
-    /** Text from DNS (an explanation, a domain) in our reply: printable ASCII, one line, not too long. */
+    /** Text from DNS (an explanation, a domain) in our reply. */
     private static String ascii(String text) {
-        if (text == null) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < text.length() && out.length() < 200; i++) {
-            char c = text.charAt(i);
-            out.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        return out.toString();
+        return dev.mailgateway.mail.Printable.replyText(text, 200);
     }
 }

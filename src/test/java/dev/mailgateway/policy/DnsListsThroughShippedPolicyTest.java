@@ -74,7 +74,7 @@ class DnsListsThroughShippedPolicyTest {
             client.command("RCPT TO:<abuse@dest.test>", "250");
             client.command("RCPT TO:<user@dest.test>", "554");
             client.command("DATA", "354");
-            client.sendRaw("Subject: please delist me\r\n\r\nhello\r\n.\r\n");
+            client.sendRaw("From: someone@sender.test\r\nSubject: please delist me\r\n\r\nhello\r\n.\r\n");
             client.expect("250");
         }
     }
@@ -82,7 +82,7 @@ class DnsListsThroughShippedPolicyTest {
     @Test
     void anAllowlistedClientPassesAListItIsAlsoOn() throws Exception {
         try (SmtpClient client = from("127.0.0.11")) {
-            assertThat(client.sendMessage("someone@sender.test", "Subject: hi\r\n\r\nhello\r\n", "user@dest.test"))
+            assertThat(client.sendMessage("someone@sender.test", "From: someone@sender.test\r\nSubject: hi\r\n\r\nhello\r\n", "user@dest.test"))
                     .startsWith("250");
         }
     }
@@ -116,7 +116,7 @@ class DnsListsThroughShippedPolicyTest {
     @Test
     void anUnlistedClientsMailIsAccepted() throws Exception {
         try (SmtpClient client = from("127.0.0.14")) {
-            assertThat(client.sendMessage("someone@sender.test", "Subject: hi\r\n\r\nhello\r\n", "user@dest.test"))
+            assertThat(client.sendMessage("someone@sender.test", "From: someone@sender.test\r\nSubject: hi\r\n\r\nhello\r\n", "user@dest.test"))
                     .startsWith("250");
         }
     }

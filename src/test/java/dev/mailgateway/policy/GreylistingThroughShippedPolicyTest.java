@@ -67,7 +67,7 @@ class GreylistingThroughShippedPolicyTest {
             smtp.expect("220");
             smtp.command("EHLO client.test", "250");
             // another server of the same /24 retries, as a sender's outbound pool does
-            assertThat(smtp.sendMessage("alice@sender.test", "Subject: hi\r\n\r\nhello\r\n", "bob@dest.test"))
+            assertThat(smtp.sendMessage("alice@sender.test", "From: alice@sender.test\r\nSubject: hi\r\n\r\nhello\r\n", "bob@dest.test"))
                     .startsWith("250");
         }
         assertThat(rcpt("127.1.0.5", "alice@sender.test", "bob@dest.test")).as("known from now on")

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RateLimitsThroughShippedPolicyTest {
 
     private static final String OVER = "450 4.7.1 Rate limit exceeded, try again later";
-    private static final String MESSAGE = "Subject: hi\r\n\r\nhello\r\n";
+    private static final String MESSAGE = "From: someone@sender.test\r\nSubject: hi\r\n\r\nhello\r\n";
 
     @TempDir
     static Path dir;

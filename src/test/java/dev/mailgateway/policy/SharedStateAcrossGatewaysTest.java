@@ -88,7 +88,7 @@ class SharedStateAcrossGatewaysTest {
         redis.stop();
         try {
             try (SmtpClient client = connect(first, "127.10.0.1")) {
-                assertThat(client.sendMessage("alice@sender.test", "Subject: hi\r\n\r\nhello\r\n", "bob@dest.test"))
+                assertThat(client.sendMessage("alice@sender.test", "From: alice@sender.test\r\nSubject: hi\r\n\r\nhello\r\n", "bob@dest.test"))
                         .as("greylisting and rate limits fail open").startsWith("250");
             }
         } finally {

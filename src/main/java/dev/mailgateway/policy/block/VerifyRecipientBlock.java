@@ -91,12 +91,6 @@ public final class VerifyRecipientBlock implements PolicyBlock {
 
     /** The next hop's reply, as one short line of printable ASCII: it goes into our reply to the client. */
     private static String quoted(RemoteReply reply) {
-        String text = reply.toString();
-        StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_QUOTED));
-        for (int i = 0; i < text.length() && out.length() < MAX_QUOTED; i++) {
-            char c = text.charAt(i);
-            out.append(c >= 0x20 && c < 0x7f ? c : ' ');
-        }
-        return out.toString();
+        return dev.mailgateway.mail.Printable.replyText(reply.toString(), MAX_QUOTED);
     }
 }
