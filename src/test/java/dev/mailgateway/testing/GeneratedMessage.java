@@ -28,7 +28,8 @@ public final class GeneratedMessage {
     public String writeTo(OutputStream out, boolean dotStuffed) throws IOException {
         MessageDigest sha = newDigest();
         Random random = new Random(seed);
-        byte[] header = ("Subject: generated " + seed + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] header = ("From: generated@src.test\r\nSubject: generated " + seed + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
         out.write(header);
         sha.update(header);
         long written = header.length;
