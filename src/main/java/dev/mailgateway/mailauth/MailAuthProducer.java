@@ -89,7 +89,7 @@ final class MailAuthProducer extends DefaultAsyncProducer {
 
     private CompletionStage<Outcome> check(Exchange exchange) throws Exception {
         Message message = exchange.getMessage();
-        PolicyQuery query = PolicyHeaders.query(message);
+        PolicyQuery query = PolicyHeaders.query(exchange);
         boolean exempt = query.trusted() || query.authUser() != null;
         MailAuthEndpoint.Block block = getEndpoint().getBlock();
         if (block == MailAuthEndpoint.Block.SPF) {

@@ -42,7 +42,7 @@ final class MailPolicyProducer extends DefaultAsyncProducer {
     public boolean process(Exchange exchange, AsyncCallback callback) {
         CompletableFuture<BlockResult> answer;
         try {
-            PolicyQuery query = PolicyHeaders.query(exchange.getMessage());
+            PolicyQuery query = PolicyHeaders.query(exchange);
             if (query.stage() == null) {
                 tellIfNothingAfterData();
             }
