@@ -34,7 +34,7 @@ public class MailAuthComponent extends DefaultComponent {
     @Metadata(description = "A newer Public Suffix List (public_suffix_list.dat) for DMARC; blank: the bundled one")
     private String pslFile = "";
 
-    private SpfVerifier spf;
+    private SpfResults spf;
     private DkimVerifier dkim;
     private DmarcVerifier dmarc;
     private ExecutorService continuations;
@@ -71,9 +71,9 @@ public class MailAuthComponent extends DefaultComponent {
         return LocalHost.name(hostname);
     }
 
-    synchronized SpfVerifier spf() {
+    synchronized SpfResults spf() {
         if (spf == null) {
-            spf = new SpfVerifier(dns(), authservId());
+            spf = new SpfResults(new SpfVerifier(dns(), authservId()));
         }
         return spf;
     }
