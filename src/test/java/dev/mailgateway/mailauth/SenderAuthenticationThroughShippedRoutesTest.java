@@ -10,11 +10,11 @@ import dev.mailgateway.testing.Sink;
 import dev.mailgateway.testing.SmtpClient;
 import dev.mailgateway.testing.TestGateway;
 import dev.mailgateway.testing.TraceHeader;
+import dev.mailgateway.testing.UntrustedClients;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -59,16 +59,11 @@ class SenderAuthenticationThroughShippedRoutesTest {
                 .servfail("temp.test", 100000)
                 .txt("dmarctemp.test", "v=spf1 ip4:127.0.0.0/8 -all").servfail("_dmarc.dmarctemp.test", 100000);
         next = Sink.start("tls=none");
-        Path recipients = Files.writeString(dir.resolve("relay-recipients"), "@dest.test\n");
-        gateway = TestGateway.start(dir.resolve("gateway"), Map.of(
-                "gateway.trusted-networks", "192.0.2.0/24",
-                "gateway.relay-domains", "dest.test",
-                "gateway.relay-recipients", recipients.toString(),
+        gateway = TestGateway.start(dir.resolve("gateway"), UntrustedClients.config(dir,
+                "gateway.relay.enabled", "true",
                 "gateway.transport-map", "dest.test=" + next.address(),
                 "gateway.dns.server", dns.address(),
-                "gateway.dns.timeout", "1s",
-                "gateway.submission.enabled", "false",
-                "gateway.submissions.enabled", "false"));
+                "gateway.dns.timeout", "1s"));
     }
 
     @AfterAll

@@ -6,6 +6,7 @@ import dev.mailgateway.testing.DnsServer;
 import dev.mailgateway.testing.LogLines;
 import dev.mailgateway.testing.SmtpClient;
 import dev.mailgateway.testing.TestGateway;
+import dev.mailgateway.testing.UntrustedClients;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -6,6 +6,7 @@ import dev.mailgateway.testing.DnsServer;
 import dev.mailgateway.testing.ManualClock;
 import dev.mailgateway.testing.SmtpClient;
 import dev.mailgateway.testing.TestGateway;
+import dev.mailgateway.testing.UntrustedClients;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailgateway.testing.ManualClock;
 import dev.mailgateway.testing.SmtpClient;
 import dev.mailgateway.testing.TestGateway;
+import dev.mailgateway.testing.UntrustedClients;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;

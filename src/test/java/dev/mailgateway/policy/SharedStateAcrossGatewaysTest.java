@@ -7,6 +7,7 @@ import dev.mailgateway.testing.ManualClock;
 import dev.mailgateway.testing.RedisServer;
 import dev.mailgateway.testing.SmtpClient;
 import dev.mailgateway.testing.TestGateway;
+import dev.mailgateway.testing.UntrustedClients;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -8,13 +8,12 @@ import dev.mailgateway.testing.Sink;
 import dev.mailgateway.testing.SmtpClient;
 import dev.mailgateway.testing.TestGateway;
 import dev.mailgateway.testing.TraceHeader;
+import dev.mailgateway.testing.UntrustedClients;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,15 +53,10 @@ class DkimThroughShippedRoutesTest {
         dns.txt("_dmarc.signed.test", "v=DMARC1; p=reject");
         dns.servfail("flaky._domainkey.unpolicied.test", 100000);
         next = Sink.start("tls=none");
-        Path recipients = Files.writeString(dir.resolve("relay-recipients"), "@dest.test\n");
-        gateway = TestGateway.start(dir.resolve("gateway"), Map.of(
-                "gateway.trusted-networks", "192.0.2.0/24",
-                "gateway.relay-domains", "dest.test",
-                "gateway.relay-recipients", recipients.toString(),
+        gateway = TestGateway.start(dir.resolve("gateway"), UntrustedClients.config(dir,
+                "gateway.relay.enabled", "true",
                 "gateway.transport-map", "dest.test=" + next.address(),
-                "gateway.dns.server", dns.address(),
-                "gateway.submission.enabled", "false",
-                "gateway.submissions.enabled", "false"));
+                "gateway.dns.server", dns.address()));
     }
 
     @AfterAll

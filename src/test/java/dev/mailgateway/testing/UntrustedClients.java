@@ -1,7 +1,5 @@
-package dev.mailgateway.policy;
+package dev.mailgateway.testing;
 
-import dev.mailgateway.testing.SmtpClient;
-import dev.mailgateway.testing.TestGateway;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -10,17 +8,18 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The set-up the policy tests share: the real gateway with the shipped routes, where clients on loopback are
- * NOT trusted (they stand for servers on the internet, each test client on a loopback address of its own), mail
- * for dest.test is taken from anyone (every user), and delivery is off (what is measured is the SMTP answer).
+ * The set-up the policy and authentication tests share: the real gateway with the shipped routes, where clients on
+ * loopback are NOT trusted (they stand for servers on the internet, each test client on a loopback address of its
+ * own), mail for dest.test is taken from anyone (every user), and delivery is off unless the test's own keys turn
+ * it on (policy tests measure the SMTP answer).
  */
-final class UntrustedClients {
+public final class UntrustedClients {
 
     private UntrustedClients() {
     }
 
     /** The shared keys, then the test's own ({@code key, value, key, value...}), which win. */
-    static Map<String, String> config(Path dir, String... pairs) throws IOException {
+    public static Map<String, String> config(Path dir, String... pairs) throws IOException {
         Path recipients = Files.writeString(dir.resolve("relay-recipients"), "@dest.test\n");
         Map<String, String> config = new HashMap<>(Map.of(
                 "gateway.trusted-networks", "192.0.2.0/24",
@@ -36,7 +35,7 @@ final class UntrustedClients {
     }
 
     /** A session from this loopback address, greeted and past EHLO. */
-    static SmtpClient from(TestGateway gateway, String address) throws IOException {
+    public static SmtpClient from(TestGateway gateway, String address) throws IOException {
         SmtpClient client = new SmtpClient(InetAddress.getByName(address), gateway.port());
         client.expect("220");
         client.command("EHLO client.test", "250");
@@ -44,7 +43,7 @@ final class UntrustedClients {
     }
 
     /** The reply to RCPT TO in a session of its own. */
-    static String rcpt(TestGateway gateway, String address, String sender, String recipient) throws IOException {
+    public static String rcpt(TestGateway gateway, String address, String sender, String recipient) throws IOException {
         try (SmtpClient client = from(gateway, address)) {
             client.command("MAIL FROM:<" + sender + ">", "250");
             client.send("RCPT TO:<" + recipient + ">");
