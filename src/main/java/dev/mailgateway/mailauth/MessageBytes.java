@@ -1,9 +1,9 @@
 package dev.mailgateway.mailauth;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import org.apache.camel.Message;
 import org.apache.camel.support.MessageHelper;
 
@@ -34,27 +34,27 @@ final class MessageBytes {
 
     /** The header section with the empty line that ends it (or the whole message, when it has no body). */
     static byte[] headerSection(Message message) throws IOException {
+        if (message.getBody() instanceof byte[] bytes) { // the usual case: scanned where it lies, not read byte by byte
+            return Arrays.copyOf(bytes, headerLength(bytes, Math.min(bytes.length, HEADER_LIMIT)));
+        }
         try (InputStream in = open(message)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-            int previous3 = -1;
-            int previous2 = -1;
-            int previous = -1;
-            int b;
-            while (out.size() < HEADER_LIMIT && (b = in.read()) >= 0) {
-                out.write(b);
-                if (b == '\n' && previous == '\r' && previous2 == '\n' && previous3 == '\r') {
-                    break;
-                }
-                if (b == '\n' && out.size() == 2 && previous == '\r') {
-                    break; // no header fields at all
-                }
-                previous3 = previous2;
-                previous2 = previous;
-                previous = b;
-            }
-            return out.toByteArray();
+            byte[] start = in.readNBytes(HEADER_LIMIT);
+            return Arrays.copyOf(start, headerLength(start, start.length));
         } finally {
             MessageHelper.resetStreamCache(message);
         }
+    }
+
+    /** Up to and with the CRLF CRLF that ends the header section (or a CRLF first: no fields); else all. */
+    static int headerLength(byte[] bytes, int length) {
+        if (length >= 2 && bytes[0] == '\r' && bytes[1] == '\n') {
+            return 2;
+        }
+        for (int i = 3; i < length; i++) {
+            if (bytes[i] == '\n' && bytes[i - 1] == '\r' && bytes[i - 2] == '\n' && bytes[i - 3] == '\r') {
+                return i + 1;
+            }
+        }
+        return length;
     }
 }
