@@ -56,8 +56,9 @@ final class AuthenticationResults {
 
     /** Whether any field of the header section claims our authserv-id. */
     static boolean anyClaims(byte[] header, String authservId) {
-        for (int start = 0; start < header.length; start = fieldEnd(header, start)) {
-            if (claims(header, start, fieldEnd(header, start), authservId)) {
+        for (int start = 0, end; start < header.length; start = end) {
+            end = fieldEnd(header, start);
+            if (claims(header, start, end, authservId)) {
                 return true;
             }
         }
