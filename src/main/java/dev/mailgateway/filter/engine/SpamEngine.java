@@ -1,0 +1,20 @@
+package dev.mailgateway.filter.engine;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A content-scanning engine we ask over the network (Rspamd, spamd). A scan never hangs: the stage completes
+ * within the engine's timeout, with a report or exceptionally with an {@link EngineFailure} (timeout, refused
+ * connection, a reply that is not the protocol). No network I/O happens on the caller's thread, and the stage
+ * never completes on a thread that must not block (callers continue on their own pool).
+ */
+public interface SpamEngine extends AutoCloseable {
+
+    /** Short name for reasons and logs: {@code rspamd}, {@code spamassassin}. */
+    String name();
+
+    CompletionStage<SpamReport> scan(ScanRequest request);
+
+    @Override
+    void close();
+}
