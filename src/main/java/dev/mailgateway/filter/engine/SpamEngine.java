@@ -5,8 +5,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * A content-scanning engine we ask over the network (Rspamd, spamd). A scan never hangs: the stage completes
  * within the engine's timeout, with a report or exceptionally with an {@link EngineFailure} (timeout, refused
- * connection, a reply that is not the protocol). No network I/O happens on the caller's thread, and the stage
- * never completes on a thread that must not block (callers continue on their own pool).
+ * connection, a reply that is not the protocol). No network I/O happens on the caller's thread; the stage may
+ * complete on the engine's own I/O thread, so callers continue on their own pool ({@code whenCompleteAsync}).
  */
 public interface SpamEngine extends AutoCloseable {
 
