@@ -1,5 +1,6 @@
 package dev.mailgateway.mailauth;
 
+import dev.mailgateway.mail.MessageBytes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package dev.mailgateway.mailauth;
 
+import dev.mailgateway.mail.MessageBytes;
 import dev.mailgateway.mail.SmtpReply;
 import dev.mailgateway.mailauth.dkim.DkimResult;
 import dev.mailgateway.mailauth.dmarc.DmarcResult;

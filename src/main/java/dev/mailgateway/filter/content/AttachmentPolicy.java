@@ -9,6 +9,9 @@ import java.util.List;
  */
 public final class AttachmentPolicy {
 
+    public static final List<String> DEFAULT_EXTENSIONS = List.of("exe");
+    public static final List<String> DEFAULT_TYPES = List.of();
+
     /** Extensions without the dot, case-insensitive ({@code exe}); MIME types lower case ({@code application/x-msdownload}). */
     public AttachmentPolicy(Collection<String> blockedExtensions, Collection<String> blockedTypes) {
         throw new UnsupportedOperationException("to be written");

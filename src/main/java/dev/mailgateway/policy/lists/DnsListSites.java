@@ -1,5 +1,6 @@
 package dev.mailgateway.policy.lists;
 
+import dev.mailgateway.ops.ThrottledWarnings;
 import dev.mailgateway.dns.Dns;
 import dev.mailgateway.dns.DnsAnswer;
 import java.net.Inet4Address;
@@ -34,7 +35,7 @@ public final class DnsListSites {
 
     private final List<DnsListSite> sites;
     private final String text;
-    private final ListWarnings warnings = new ListWarnings(LOG, Duration.ofMinutes(1));
+    private final ThrottledWarnings warnings = new ThrottledWarnings(LOG, Duration.ofMinutes(1));
 
     private DnsListSites(List<DnsListSite> sites, String text) {
         this.sites = sites;

@@ -1,4 +1,4 @@
-package dev.mailgateway.policy.lists;
+package dev.mailgateway.ops;
 
 import java.time.Duration;
 import java.util.Map;
@@ -6,10 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 
 /**
- * Warnings about a DNS list, at most one an interval per list and kind: a list that refuses us or does not answer
+ * Warnings about a recurring trouble, at most one an interval per key: a DNS list or an engine that fails
  * does so for every client, and the log must stay readable. The next warning says how many were left out.
  */
-final class ListWarnings {
+public final class ThrottledWarnings {
 
     private record Last(long nanos, int leftOut) {
     }
@@ -18,13 +18,13 @@ final class ListWarnings {
     private final long interval;
     private final Map<String, Last> last = new ConcurrentHashMap<>();
 
-    ListWarnings(Logger log, Duration interval) {
+    public ThrottledWarnings(Logger log, Duration interval) {
         this.log = log;
         this.interval = interval.toNanos();
     }
 
-    /** @param key the list and the kind of trouble */
-    void warn(String key, String format, Object... arguments) {
+    /** @param key what is in trouble and how (a list, an engine) */
+    public void warn(String key, String format, Object... arguments) {
         long now = System.nanoTime();
         int[] leftOut = {-1};
         last.compute(key, (k, previous) -> {

@@ -1,4 +1,4 @@
-package dev.mailgateway.mailauth;
+package dev.mailgateway.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,37 @@
+package dev.mailgateway.filter;
+
+/**
+ * Headers the {@code mail-filter} blocks add (besides the shared {@code MailScore}, {@code MailReasons},
+ * {@code MailReply}), so later steps and the route's decisions read them.
+ */
+public final class MailFilterConstants {
+
+    private MailFilterConstants() {
+    }
+
+    /**
+     * What {@code mail-filter:verdict} decided from the score and the engines' proposals: {@code pass}, {@code tag},
+     * {@code quarantine}, {@code tempfail} or {@code reject}. For the last two it also sets {@code MailReply} to the
+     * reply to give. String.
+     */
+    public static final String VERDICT = "MailVerdict";
+    /**
+     * The strongest action an engine proposed: {@code pass}, {@code tag}, {@code rewrite_subject}, {@code tempfail},
+     * {@code reject} (Rspamd's actions; spamd's "Spam: True" is {@code tag}). String.
+     */
+    public static final String SPAM_ACTION = "MailSpamAction";
+    /** Each engine's report, in the order the steps ran. {@code List<SpamReport>}. */
+    public static final String SPAM_REPORTS = "MailSpamReports";
+    /**
+     * Set to true when an engine could not give its opinion (timeout, down, garbage) and the message went on
+     * without it ({@code onEngineFailure=accept}): the message is tagged {@code X-Spam-Status: Unknown}. Boolean.
+     */
+    public static final String SPAM_UNKNOWN = "MailSpamUnknown";
+    /**
+     * Set to true when an engine failed and {@code onEngineFailure=tempfail}: the verdict is {@code tempfail}
+     * (451 4.7.1) so the client keeps the message and tries again later. Boolean.
+     */
+    public static final String SPAM_TEMPFAIL = "MailSpamTempfail";
+    /** The attachments {@code mail-filter:attachments} blocked: file names (or MIME types). {@code List<String>}. */
+    public static final String ATTACHMENTS_BLOCKED = "MailAttachmentsBlocked";
+}

@@ -1,0 +1,67 @@
+package dev.mailgateway.mail;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class HeaderEditorTest {
+
+    private static final String HEADER = "Received: from a\r\n\tby b; Fri, 4 Dec 2026 10:00:00 +0000\r\n"
+            + "Subject: =?UTF-8?B?w6Rw?=\r\n  folded  on\r\nX-Spam-Status: No\r\nx-spam-flag: NO\r\n"
+            + "From: Ünïcode <a@b>\r\n\r\n";
+
+    private static String edit(String header, java.util.function.Consumer<HeaderEditor> edits) {
+        HeaderEditor editor = new HeaderEditor(header.getBytes(StandardCharsets.UTF_8));
+        edits.accept(editor);
+        return new String(editor.toBytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void fieldsNotTouchedKeepEveryByte() {
+        assertThat(edit(HEADER, e -> { })).isEqualTo(HEADER);
+    }
+
+    @Test
+    void removesEveryFieldOfANameWhateverItsCase() {
+        assertThat(edit(HEADER, e -> e.remove("X-Spam-Flag", "X-SPAM-STATUS"))).isEqualTo(HEADER
+                .replace("X-Spam-Status: No\r\n", "").replace("x-spam-flag: NO\r\n", ""));
+    }
+
+    @Test
+    void removesByPredicateOnTheLowerCaseName() {
+        assertThat(edit(HEADER, e -> e.remove(name -> name.startsWith("x-spam-")))).isEqualTo(HEADER
+                .replace("X-Spam-Status: No\r\n", "").replace("x-spam-flag: NO\r\n", ""));
+    }
+
+    @Test
+    void addedFieldsGoOnTopInTheOrderAdded() {
+        assertThat(edit(HEADER, e -> e.add("X-A", "1").add("X-B", "2"))).isEqualTo("X-A: 1\r\nX-B: 2\r\n" + HEADER);
+    }
+
+    @Test
+    void longFieldsOfOursAreFoldedAtCommasAndSpaces() {
+        String tests = "RULE_ONE,RULE_TWO,RULE_THREE,RULE_FOUR,RULE_FIVE,RULE_SIX,RULE_SEVEN,RULE_EIGHT,RULE_NINE";
+        String edited = edit("\r\n", e -> e.add("X-Spam-Status", "Yes, score=9 required=6 tests=" + tests));
+        for (String line : edited.split("\r\n")) {
+            assertThat(line.length()).isLessThanOrEqualTo(79);
+        }
+        assertThat(edited.replace("\r\n\t", "")).isEqualTo("X-Spam-Status: Yes, score=9 required=6 tests=" + tests
+                + "\r\n\r\n");
+    }
+
+    @Test
+    void rewritesTheRawValueOfTheFirstFieldKeepingItsFoldingAndBytes() {
+        assertThat(edit(HEADER, e -> assertThat(e.rewriteFirst("subject", raw -> " [SPAM]" + raw)).isTrue()))
+                .isEqualTo(HEADER.replace("Subject: =?UTF-8", "Subject: [SPAM] =?UTF-8"));
+        assertThat(edit(HEADER, e -> assertThat(e.rewriteFirst("From", raw -> raw + " ")).isTrue()))
+                .isEqualTo(HEADER.replace("<a@b>", "<a@b> "));
+    }
+
+    @Test
+    void aMessageWithoutBodyOrFieldsIsHandled() {
+        assertThat(edit("Subject: x\r\n", e -> e.add("X-A", "1"))).isEqualTo("X-A: 1\r\nSubject: x\r\n");
+        assertThat(edit("\r\n", e -> e.remove("Subject"))).isEqualTo("\r\n");
+        assertThat(edit("", e -> e.add("X-A", "1"))).isEqualTo("X-A: 1\r\n");
+    }
+}
