@@ -19,15 +19,20 @@
 # gateway checks SPF, DKIM and DMARC of each (src.test's records, key and p=reject policy served by a dnsmasq on
 # loopback; the policy route's rate limits set out of reach). SPF fails on purpose: only a DKIM pass can then
 # satisfy DMARC, so a run that completes shows every message's signature verified. src/bench/auth.sh runs --signed and --auth in turn.
+# Content filtering (our rules, GTUBE, the attachment policy) runs as shipped; --no-content runs a copy of the
+# shipped routes without the mail-filter steps (src/bench/content.sh runs both in turn). --rspamd=URL also asks the
+# Rspamd at URL (its normal worker) about every message (src/bench/rspamd.sh starts one and compares with Postfix
+# using the same Rspamd as a milter).
 #
 #   src/bench/relay.sh [messages=10000] [sessions=20] [size=4096] [--mx] [--policy|--no-policy] [--signed|--auth]
-#                      [--postfix]
+#                      [--no-content] [--rspamd=URL] [--postfix]
 set -euo pipefail
-ARGS=() ANCHOR= MX= POLICY= SIGNED= AUTH=
+ARGS=() ANCHOR= MX= POLICY= SIGNED= AUTH= CONTENT= RSPAMD= JAVA_OPTS=()
 for a in "$@"; do
   case $a in
     --postfix) ANCHOR=1 ;; --mx) MX=1 ;; --policy) POLICY=on ;; --no-policy) POLICY=off ;;
-    --signed) SIGNED=1 ;; --auth) SIGNED=1 AUTH=1 ;; *) ARGS+=("$a") ;;
+    --signed) SIGNED=1 ;; --auth) SIGNED=1 AUTH=1 ;; --no-content) CONTENT=off ;; --content) CONTENT=on ;;
+    --rspamd=*) RSPAMD=${a#--rspamd=} ;; *) ARGS+=("$a") ;;
   esac
 done
 N=${ARGS[0]:-10000} S=${ARGS[1]:-20} L=${ARGS[2]:-4096}
@@ -73,6 +78,17 @@ if [ "$POLICY" = on ]; then
 elif [ "$POLICY" = off ]; then
   export GATEWAY_POLICY_ROUTE=
 fi
+if [ "$CONTENT" = off ]; then
+  mkdir -p "$DATA/routes"; cp routes/*.yaml "$DATA/routes/"
+  python3 - "$DATA/routes/inbound.yaml" <<'PY'
+import sys
+path = sys.argv[1]; text = open(path).read()
+start = text.index("        # Content filtering"); end = text.index("        # Authentication-Results")
+open(path, "w").write(text[:start] + text[end:])
+PY
+  JAVA_OPTS+=("-Dcamel.main.routes-include-pattern=file:$DATA/routes/*.yaml")
+fi
+[ -z "$RSPAMD" ] || export GATEWAY_SPAM_RSPAMD_URL=$RSPAMD
 SOURCE_MESSAGE=(-l "$L")
 if [ -n "$SIGNED" ]; then
   openssl genrsa -out "$DATA/dkim.pem" 2048 2>/dev/null
@@ -99,7 +115,7 @@ if [ -n "$AUTH" ]; then
 fi
 GATEWAY_SMTP_PORT=$GW_PORT GATEWAY_DATA_DIR=$DATA \
 GATEWAY_SUBMISSION_ENABLED=false GATEWAY_SUBMISSIONS_ENABLED=false GATEWAY_RELAY_TLS=none \
-  java -Xmx1g -jar target/mail-gateway.jar > "$LOG" 2>&1 &
+  java -Xmx1g "${JAVA_OPTS[@]}" -jar target/mail-gateway.jar > "$LOG" 2>&1 &
 GW=$!
 trap 'kill $GW $SINK $DNS 2>/dev/null; wait $GW 2>/dev/null || true; rm -rf "$DATA"' EXIT
 wait_port "$GW_PORT"; wait_port "$SINK_PORT"
@@ -118,7 +134,7 @@ cpu() { read -r _ _ _ _ _ _ _ _ _ _ _ _ _ UT ST _ < <(cut -d" " -f1-17 /proc/$GW
 c0=$(cpu)
 t0=$(date +%s.%N); source_run "$N"; t1=$(date +%s.%N); wait_sent $((base + N)); t2=$(date +%s.%N)
 c1=$(cpu)
-python3 -c "import sys, os; n=int(sys.argv[1]); a,b,c=map(float,sys.argv[2:5]); ms=(int(sys.argv[5])/os.sysconf('SC_CLK_TCK'))*1000/n; print(f'gateway{\" (MX via DNS)\" if \"$MX\" else \"\"}{\" policy $POLICY\" if \"$POLICY\" else \"\"}{\" signed\" if \"$SIGNED\" and not \"$AUTH\" else \"\"}{\" auth\" if \"$AUTH\" else \"\"}: accept {n/(b-a):.0f} msg/s, end-to-end {n/(c-a):.0f} msg/s, CPU {ms:.2f} ms/msg (N={n} s=$S l=$L)')" "$N" "$t0" "$t1" "$t2" "$((c1 - c0))"
+python3 -c "import sys, os; n=int(sys.argv[1]); a,b,c=map(float,sys.argv[2:5]); ms=(int(sys.argv[5])/os.sysconf('SC_CLK_TCK'))*1000/n; print(f'gateway{\" (MX via DNS)\" if \"$MX\" else \"\"}{\" policy $POLICY\" if \"$POLICY\" else \"\"}{\" signed\" if \"$SIGNED\" and not \"$AUTH\" else \"\"}{\" auth\" if \"$AUTH\" else \"\"}{\" content $CONTENT\" if \"$CONTENT\" else \"\"}{\" rspamd\" if \"$RSPAMD\" else \"\"}: accept {n/(b-a):.0f} msg/s, end-to-end {n/(c-a):.0f} msg/s, CPU {ms:.2f} ms/msg (N={n} s=$S l=$L)')" "$N" "$t0" "$t1" "$t2" "$((c1 - c0))"
 if [ -n "$ANCHOR" ]; then
   kill $GW $SINK $DNS 2>/dev/null; wait $GW 2>/dev/null || true
   ../shared/tools/postfix-anchor.sh "$N" "$S" "$L" | tail -1

@@ -162,8 +162,7 @@ final class EngineProducer extends DefaultAsyncProducer {
             }
         }
         // the engine's total is what counts (once); its rules are listed for the reader and X-Spam-Status's tests=
-        reasons.add(0, asked.name().toUpperCase(Locale.ROOT) + " score=" + Reasons.score(report.score())
-                + " action=" + report.action().name().toLowerCase(Locale.ROOT));
+        reasons.add(0, Reasons.of(asked.name().toUpperCase(Locale.ROOT), report.score()));
         Findings.record(exchange, new BlockResult(report.score(), reasons, null), false);
         EngineAction before = actionOf(message);
         if (before == null || report.action().compareTo(before) > 0) {

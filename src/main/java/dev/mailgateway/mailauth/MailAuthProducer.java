@@ -110,7 +110,7 @@ final class MailAuthProducer extends DefaultAsyncProducer {
             case DKIM -> exempt ? CompletableFuture.completedFuture(Outcome.NOTHING)
                     : dkim(message).thenApply(this::dkimOutcome);
             case DMARC -> exempt ? CompletableFuture.completedFuture(Outcome.NOTHING) : dmarc(message, query);
-            default -> CompletableFuture.completedFuture(results(message, query));
+            default -> CompletableFuture.completedFuture(results(exchange, query));
         };
     }
 
@@ -237,7 +237,8 @@ final class MailAuthProducer extends DefaultAsyncProducer {
      * Writes Authentication-Results into the message: the results so far, or auth= for our own users ("none"
      * when nothing was found); trusted networks' mail gets none of ours. Fields that claim our authserv-id go.
      */
-    private Outcome results(Message message, PolicyQuery query) throws Exception {
+    private Outcome results(Exchange exchange, PolicyQuery query) throws Exception {
+        Message message = exchange.getMessage();
         List<String> results = new ArrayList<>();
         if (query.authUser() != null) {
             results.add("auth=pass smtp.auth=" + AuthenticationResults.value(query.authUser()));
@@ -252,13 +253,9 @@ final class MailAuthProducer extends DefaultAsyncProducer {
         if (!add && !AuthenticationResults.anyClaims(header, component().authservId())) {
             return Outcome.NOTHING;
         }
-        byte[] rewritten;
-        try (InputStream in = MessageBytes.open(message)) {
-            in.skipNBytes(header.length);
-            rewritten = AuthenticationResults.rewrite(header, in, component().authservId(), add ? results : null);
-        }
-        message.setBody(rewritten);
-        message.setHeader(SmtpdConstants.SIZE, (long) rewritten.length);
+        // only the header section is rebuilt; the body follows as it is (a spilled message stays on disk)
+        MessageBytes.replaceHeader(exchange, AuthenticationResults.rewrite(header, InputStream.nullInputStream(),
+                component().authservId(), add ? results : null), header.length);
         return Outcome.NOTHING;
     }
 
