@@ -19,6 +19,19 @@ import java.util.List;
  */
 public record ContentScan(List<Header> headers, List<Part> parts, String text, List<String> limitsHit) {
 
+    /** More entities than {@link ContentLimits#maxParts()}: the scan stopped there. */
+    public static final String MIME_TOO_MANY_PARTS = "MIME_TOO_MANY_PARTS";
+    /** A container deeper than {@link ContentLimits#maxDepth()}: its contents were not looked into. */
+    public static final String MIME_TOO_DEEP = "MIME_TOO_DEEP";
+    /** A line (or a header field) longer than {@link ContentLimits#maxLineLength()}: the scan stopped there. */
+    public static final String MIME_LINE_TOO_LONG = "MIME_LINE_TOO_LONG";
+    /** A header section with more than {@link ContentLimits#maxHeaderFields()} fields: the scan stopped there. */
+    public static final String MIME_TOO_MANY_HEADERS = "MIME_TOO_MANY_HEADERS";
+    /** Invalid base64 or quoted-printable content (decoded as well as it goes; the scan went on). */
+    public static final String MIME_BAD_ENCODING = "MIME_BAD_ENCODING";
+    /** MIME structure a reader cannot be sure of, or could not read past: see {@link ContentScanner}. */
+    public static final String MIME_MALFORMED = "MIME_MALFORMED";
+
     public ContentScan {
         headers = List.copyOf(headers);
         parts = List.copyOf(parts);
