@@ -78,7 +78,10 @@ public final class ContentScanner {
         try {
             parser.parse(new Source(message));
         } catch (Source.Failure failure) {
-            throw failure.ioException();
+            if (failure.getCause() instanceof RuntimeException e) {
+                throw e;
+            }
+            throw (IOException) failure.getCause();
         } catch (ScanHandler.Stop stop) {
             // a limit, already recorded
         } catch (MaxHeaderLimitException e) {
@@ -104,8 +107,9 @@ public final class ContentScanner {
     }
 
     /**
-     * The caller's stream, its I/O failures carried through the parser unchanged (mime4j reports some of its own
-     * findings as IOException too: a line too long is a {@link MaxLineLimitException}). Closing it is the caller's.
+     * The caller's stream, its failures carried through the parser unchanged: mime4j reports some findings of its
+     * own as IOException (a line too long is a {@link MaxLineLimitException}), and the scan turns whatever mime4j
+     * throws into a finding. Closing the stream is the caller's.
      */
     private static final class Source extends InputStream {
 
@@ -119,7 +123,7 @@ public final class ContentScanner {
         public int read() {
             try {
                 return in.read();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 throw new Failure(e);
             }
         }
@@ -128,7 +132,7 @@ public final class ContentScanner {
         public int read(byte[] b, int off, int len) {
             try {
                 return in.read(b, off, len);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 throw new Failure(e);
             }
         }
@@ -139,12 +143,8 @@ public final class ContentScanner {
 
         static final class Failure extends RuntimeException {
 
-            Failure(IOException cause) {
+            Failure(Exception cause) {
                 super(cause.getMessage(), cause, false, false);
-            }
-
-            IOException ioException() {
-                return (IOException) getCause();
             }
         }
     }

@@ -46,7 +46,8 @@ final class ScanHandler implements ContentHandler {
         }
     }
 
-    private static final int BUFFER = 8192;
+    /** Buffers a thread's scans share, one scan after the other (nothing in them outlives a scan). */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private final ContentLimits limits;
     private final Monitor monitor = new Monitor();
@@ -54,10 +55,9 @@ final class ScanHandler implements ContentHandler {
 
     private final List<ContentScan.Header> headers = new ArrayList<>();
     private final List<ContentScan.Part> parts = new ArrayList<>();
-    private final StringBuilder text = new StringBuilder();
+    private final Scratch scratch = SCRATCH.get();
+    private final StringBuilder text = scratch.text();
     private final Set<String> found = new LinkedHashSet<>(4);
-    private byte[] octets;
-    private CharBuffer chars;
 
     /** Depth of the entity being read: -1 before the top level starts. */
     private int depth = -1;
@@ -350,17 +350,29 @@ final class ScanHandler implements ContentHandler {
     }
 
     private byte[] octets() {
-        if (octets == null) {
-            octets = new byte[BUFFER];
-        }
-        return octets;
+        return scratch.octets;
     }
 
     private CharBuffer chars() {
-        if (chars == null) {
-            chars = CharBuffer.allocate(BUFFER);
+        return scratch.chars;
+    }
+
+    private static final class Scratch {
+
+        private static final int KEEP_TEXT_CAPACITY = 64 * 1024;
+
+        final byte[] octets = new byte[8192];
+        final CharBuffer chars = CharBuffer.allocate(4096);
+        private StringBuilder text = new StringBuilder(4096);
+
+        /** The text builder, empty; one that grew large for a large message is not kept for the next. */
+        StringBuilder text() {
+            if (text.capacity() > KEEP_TEXT_CAPACITY) {
+                text = new StringBuilder(4096);
+            }
+            text.setLength(0);
+            return text;
         }
-        return chars;
     }
 
     /**

@@ -311,4 +311,17 @@ class ContentScannerMalformedInputTest {
 
         assertThatThrownBy(() -> Mail.SCANNER.scan(failing)).isInstanceOf(IOException.class).hasMessage("disk gone");
     }
+
+    @Test
+    void anUncheckedFailureOfTheStreamIsThrownUnchangedNotTakenForMalformedMime() {
+        InputStream failing = new InputStream() {
+            @Override
+            public int read() {
+                throw new IllegalStateException("stream closed by its owner");
+            }
+        };
+
+        assertThatThrownBy(() -> Mail.SCANNER.scan(failing)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("stream closed by its owner");
+    }
 }
