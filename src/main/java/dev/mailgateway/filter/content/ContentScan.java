@@ -15,7 +15,9 @@ import java.util.List;
  * @param limitsHit  the names of the limits hit and defects found, each once: {@code MIME_TOO_MANY_PARTS},
  *                   {@code MIME_TOO_DEEP}, {@code MIME_LINE_TOO_LONG}, {@code MIME_TOO_MANY_HEADERS},
  *                   {@code MIME_BAD_ENCODING} (invalid base64 or quoted-printable), {@code MIME_MALFORMED}
- *                   (anything else the parser could not read past)
+ *                   (anything else the parser could not read past, or could read only by guessing: a multipart
+ *                   without boundary or without its closing boundary, a header line that is no field); what
+ *                   each means exactly: {@link ContentScanner}
  */
 public record ContentScan(List<Header> headers, List<Part> parts, String text, List<String> limitsHit) {
 

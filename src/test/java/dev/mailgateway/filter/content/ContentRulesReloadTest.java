@@ -41,7 +41,8 @@ class ContentRulesReloadTest {
 
         write(file, "FIRST 1 body /a/\nSECOND 2 body /b/\n");
         clock.advance(Duration.ofMillis(500));
-        assertThat(watched.current().names()).as("not looked at again within a second").containsExactly("GTUBE", "FIRST");
+        assertThat(watched.current().names()).as("not looked at again within a second")
+                .containsExactly("GTUBE", "FIRST");
 
         clock.advance(Duration.ofMillis(600));
         assertThat(watched.current().names()).containsExactly("GTUBE", "FIRST", "SECOND");
