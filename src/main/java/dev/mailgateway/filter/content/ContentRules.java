@@ -56,9 +56,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * A line that does not parse is an {@link IllegalArgumentException} {@code content-rules line N: why}.
  *
- * <p>The regexes run on text an attacker writes: each rule gets at most {@value #MATCH_BUDGET} character reads per
- * message (a regex that backtracks catastrophically reaches that in well under a second), after which it does not
- * hit, and a warning names the rule (at most once a minute per rule).
+ * <p>The regexes run on text an attacker writes: each rule gets at most 20 million character reads per message (a
+ * regex that backtracks catastrophically reaches that in a fraction of a second), after which it does not hit, and
+ * a warning names the rule (at most once a minute per rule). So does a regex that recurses past the thread's stack.
  */
 public final class ContentRules {
 
@@ -206,7 +206,7 @@ public final class ContentRules {
             throw error(number, "the score is a decimal number (like 3, 4.5 or -2), not \"" + score + "\"");
         }
         String field;
-        if (where.equals("body")) {
+        if (where.equalsIgnoreCase("body")) {
             field = null;
         } else if (where.regionMatches(true, 0, "header:", 0, 7) && where.length() > 7
                 && (where.substring(7).equals("*") || FIELD_NAME.matcher(where.substring(7)).matches())) {

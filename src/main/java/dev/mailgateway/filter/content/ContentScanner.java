@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *     {@code maxLineLength} octets (line break not counted); the scan stops there. Body lines are not bounded by
  *     the parser (they are streamed, not kept).</li>
  * <li>{@code MIME_TOO_MANY_HEADERS}: a header section (top level or part) with more than {@code maxHeaderFields}
- *     fields; the scan stops there.</li>
+ *     fields; the scan stops there. Also top-level fields of more than 1 MiB together: those beyond are not kept,
+ *     and the scan goes on.</li>
  * <li>{@code MIME_BAD_ENCODING}: a base64 body with octets outside the alphabet, a misplaced pad or a truncated
  *     last group; a quoted-printable body with {@code =} not followed by two hex digits. Decoded as well as it goes;
  *     the scan goes on.</li>

@@ -46,6 +46,12 @@ final class ScanHandler implements ContentHandler {
         }
     }
 
+    /**
+     * Characters of top-level header fields kept: ten times what Postfix takes for a whole header section by
+     * default. Fields beyond are not kept (MIME_TOO_MANY_HEADERS), and the scan goes on.
+     */
+    static final int TOP_HEADER_CHARS = 1024 * 1024;
+
     /** Buffers a thread's scans share, one scan after the other (nothing in them outlives a scan). */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -58,6 +64,7 @@ final class ScanHandler implements ContentHandler {
     private final Scratch scratch = SCRATCH.get();
     private final StringBuilder text = scratch.text();
     private final Set<String> found = new LinkedHashSet<>(4);
+    private long headerChars;
 
     /** Depth of the entity being read: -1 before the top level starts. */
     private int depth = -1;
@@ -143,8 +150,14 @@ final class ScanHandler implements ContentHandler {
     @Override
     public void field(Field field) {
         String name = field.getName();
-        if (depth == 0) {
-            headers.add(new ContentScan.Header(name, headerValue(field.getBody())));
+        if (depth == 0 && headerChars <= TOP_HEADER_CHARS) {
+            ContentScan.Header header = new ContentScan.Header(name, headerValue(field.getBody()));
+            headerChars += header.name().length() + header.value().length();
+            if (headerChars <= TOP_HEADER_CHARS) {
+                headers.add(header);
+            } else {
+                found(ContentScan.MIME_TOO_MANY_HEADERS);
+            }
         }
         if (name.equalsIgnoreCase("content-type")) {
             RawBody body = rawBody(field);

@@ -259,6 +259,17 @@ class ContentScannerMalformedInputTest {
     }
 
     @Test
+    void topLevelFieldsBeyondAMegabyteAreNotKeptAndTheScanGoesOn() {
+        ContentScan scan = scan("Subject: first\n" + ("X-Big: " + "y".repeat(90_000) + "\n").repeat(20)
+                + "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nstill read\n--b--\n");
+
+        assertThat(scan.limitsHit()).containsExactly(MIME_TOO_MANY_HEADERS);
+        assertThat(scan.headers()).hasSize(12).first().isEqualTo(new ContentScan.Header("Subject", "first"));
+        assertThat(scan.parts()).extracting(Part::mimeType).containsExactly("multipart/mixed", "text/plain");
+        assertThat(scan.text()).isEqualTo("still read");
+    }
+
+    @Test
     void tooManyHeaderFieldsInAPartStopTheScanWithWhatWasFoundKept() {
         ContentScan scan = scan("Subject: top\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\nfirst\n--b\n"
                 + "X-Filler: 1\n".repeat(1500) + "\nsecond\n--b--\n");

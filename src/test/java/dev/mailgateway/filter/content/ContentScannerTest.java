@@ -8,6 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailgateway.filter.content.ContentScan.Header;
 import dev.mailgateway.filter.content.ContentScan.Part;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ContentScannerTest {
@@ -397,6 +403,46 @@ class ContentScannerTest {
                 new Part(0, "multipart/digest", null, true, false),
                 new Part(1, "message/rfc822", null, true, false),
                 new Part(2, "application/x-msdownload", "x.exe", false, true));
+    }
+
+    @Test
+    void oneScannerServesManyThreadsAtOnce() throws Exception {
+        byte[] plain = Mail.bytes("Subject: plain\n\n" + "plain text line\n".repeat(500));
+        byte[] mixed = Mail.bytes("""
+                Subject: mixed
+                Content-Type: multipart/mixed; boundary=b
+
+                --b
+                Content-Type: text/html; charset=iso-8859-1
+                Content-Transfer-Encoding: quoted-printable
+
+                <p>caf=E9</p>
+                --b
+                Content-Type: application/octet-stream; name="x.exe"
+                Content-Transfer-Encoding: base64
+
+                """ + base64(executable()) + "--b--\n");
+        ContentScan plainScan = scan(Mail.SCANNER, plain);
+        ContentScan mixedScan = scan(Mail.SCANNER, mixed);
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                done.add(threads.submit(() -> {
+                    for (int i = 0; i < 500; i++) {
+                        assertThat(scan(Mail.SCANNER, plain)).isEqualTo(plainScan);
+                        assertThat(scan(Mail.SCANNER, mixed)).isEqualTo(mixedScan);
+                    }
+                    return 500;
+                }));
+            }
+            for (Future<Integer> each : done) {
+                assertThat(each.get(60, TimeUnit.SECONDS)).isEqualTo(500);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(mixedScan.text()).isEqualTo("<p>café</p>");
     }
 
     @Test
