@@ -101,7 +101,9 @@ final class ScanHandler implements ContentHandler {
     }
 
     ContentScan result() {
-        return new ContentScan(headers, parts, text.toString(), List.copyOf(found));
+        ContentScan scan = new ContentScan(headers, parts, text.toString(), List.copyOf(found));
+        scratch.text(); // a large builder is not kept until the thread's next scan
+        return scan;
     }
 
     @Override
@@ -228,13 +230,15 @@ final class ScanHandler implements ContentHandler {
         type = candidate;
     }
 
+    /** As mime4j decides it: the last boundary parameter has a value. */
     private static boolean hasBoundary(List<NameValuePair> params) {
+        boolean boundary = false;
         for (NameValuePair param : params) {
-            if (param.getName() != null && param.getName().equalsIgnoreCase("boundary") && param.getValue() != null) {
-                return true;
+            if (param.getName() != null && param.getName().equalsIgnoreCase("boundary")) {
+                boundary = param.getValue() != null;
             }
         }
-        return false;
+        return boundary;
     }
 
     @Override
