@@ -244,6 +244,15 @@ class ContentScannerMalformedInputTest {
     }
 
     @Test
+    void theLineBoundCountsOctetsWithoutTheLineBreak() {
+        ContentScanner scanner = new ContentScanner(new ContentLimits(1000, 100, 1000, 30, 1000));
+        String hundred = "Subject: " + "x".repeat(91);
+
+        assertThat(scan(scanner, hundred + "\n\nbody\n").limitsHit()).isEmpty();
+        assertThat(scan(scanner, hundred + "x\n\nbody\n").limitsHit()).containsExactly(MIME_LINE_TOO_LONG);
+    }
+
+    @Test
     void aHeaderFieldFoldedPastTheLineBoundIsTooLong() {
         ContentScan scan = scan("Subject: ok\nX-Folded: " + " x\n".repeat(50_000) + "\nbody\n");
 
