@@ -15,9 +15,24 @@ import java.util.List;
  * @param limitsHit  the names of the limits hit and defects found, each once: {@code MIME_TOO_MANY_PARTS},
  *                   {@code MIME_TOO_DEEP}, {@code MIME_LINE_TOO_LONG}, {@code MIME_TOO_MANY_HEADERS},
  *                   {@code MIME_BAD_ENCODING} (invalid base64 or quoted-printable), {@code MIME_MALFORMED}
- *                   (anything else the parser could not read past)
+ *                   (anything else the parser could not read past, or could read only by guessing: a multipart
+ *                   without boundary or without its closing boundary, a header line that is no field); what
+ *                   each means exactly: {@link ContentScanner}
  */
 public record ContentScan(List<Header> headers, List<Part> parts, String text, List<String> limitsHit) {
+
+    /** More entities than {@link ContentLimits#maxParts()}: the scan stopped there. */
+    public static final String MIME_TOO_MANY_PARTS = "MIME_TOO_MANY_PARTS";
+    /** A container deeper than {@link ContentLimits#maxDepth()}: its contents were not looked into. */
+    public static final String MIME_TOO_DEEP = "MIME_TOO_DEEP";
+    /** A line (or a header field) longer than {@link ContentLimits#maxLineLength()}: the scan stopped there. */
+    public static final String MIME_LINE_TOO_LONG = "MIME_LINE_TOO_LONG";
+    /** A header section with more than {@link ContentLimits#maxHeaderFields()} fields: the scan stopped there. */
+    public static final String MIME_TOO_MANY_HEADERS = "MIME_TOO_MANY_HEADERS";
+    /** Invalid base64 or quoted-printable content (decoded as well as it goes; the scan went on). */
+    public static final String MIME_BAD_ENCODING = "MIME_BAD_ENCODING";
+    /** MIME structure a reader cannot be sure of, or could not read past: see {@link ContentScanner}. */
+    public static final String MIME_MALFORMED = "MIME_MALFORMED";
 
     public ContentScan {
         headers = List.copyOf(headers);
