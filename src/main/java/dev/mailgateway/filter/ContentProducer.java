@@ -26,7 +26,6 @@ import org.apache.camel.support.DefaultProducer;
 final class ContentProducer extends DefaultProducer {
 
     private AttachmentPolicy attachments;
-    private ContentRules rulesAtStart;
 
     ContentProducer(MailFilterEndpoint endpoint) {
         super(endpoint);
@@ -49,7 +48,7 @@ final class ContentProducer extends DefaultProducer {
                     list(config().getBlockedTypes(), AttachmentPolicy.DEFAULT_TYPES));
         } else {
             // a rules file that does not parse stops the start, with its line, not the first message
-            rulesAtStart = getEndpoint().getComponent().rules(config().getRulesFile());
+            getEndpoint().getComponent().rules(config().getRulesFile());
         }
     }
 
@@ -74,7 +73,7 @@ final class ContentProducer extends DefaultProducer {
         ContentRules rules = getEndpoint().getComponent().rules(config().getRulesFile());
         double score = 0;
         List<String> reasons = new ArrayList<>();
-        for (RuleMatch match : (rules != null ? rules : rulesAtStart).match(scan)) {
+        for (RuleMatch match : rules.match(scan)) {
             score += match.score();
             reasons.add(Reasons.of(match.name(), match.score()));
         }

@@ -29,7 +29,7 @@ public class MailFilterComponent extends DefaultComponent {
     private MailFilterConfiguration configuration = new MailFilterConfiguration();
 
     private final ContentScanner scanner = new ContentScanner(ContentLimits.DEFAULT);
-    private final Map<String, ContentRules> rulesFiles = new ConcurrentHashMap<>();
+    private final Map<String, ContentRules.Watched> rulesFiles = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> engineFailures = new ConcurrentHashMap<>();
     private ExecutorService continuations;
     private EventLoopGroup engineIo;
@@ -78,7 +78,10 @@ public class MailFilterComponent extends DefaultComponent {
     /** The rules of this file as they are now (the file is re-read when it changes); blank: GTUBE only. */
     ContentRules rules(String file) {
         String key = file == null ? "" : file.strip();
-        return rulesFiles.computeIfAbsent(key, f -> f.isEmpty() ? ContentRules.parse("") : ContentRules.load(Path.of(f)));
+        if (key.isEmpty()) {
+            return ContentRules.builtIn();
+        }
+        return rulesFiles.computeIfAbsent(key, f -> ContentRules.watch(Path.of(f))).current();
     }
 
     ContentScanner scanner() {

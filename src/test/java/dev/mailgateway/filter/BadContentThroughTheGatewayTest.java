@@ -111,7 +111,9 @@ class BadContentThroughTheGatewayTest {
         String message = "From: sender@src.test\r\nX-Test-Token: " + token + "\r\nMIME-Version: 1.0\r\n"
                 + "Content-Type: multipart/mixed\r\n\r\n--\r\nContent-Type: text/plain\r\n\r\nno boundary, no end\r\n";
         assertThat(send(gateway, CLIENT, message)).startsWith("250");
-        assertThat(atNextHop(next, token)).endsWith(message);
+        String received = atNextHop(next, token);
+        assertThat(received).endsWith(message + "\r\n");
+        assertThat(spamLines(received)).contains("MIME_MALFORMED");
     }
 
     /**

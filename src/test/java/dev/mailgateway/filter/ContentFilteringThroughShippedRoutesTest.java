@@ -69,6 +69,7 @@ class ContentFilteringThroughShippedRoutesTest {
                 "gateway.content.rules", rules.toString(),
                 "gateway.spam.subject-tag", "[SPAM]",
                 "gateway.spam.quarantine-score", "30",
+                "gateway.spam.reject-score", "50",
                 "gateway.dmarc.enforce", "false"));
     }
 
@@ -136,7 +137,8 @@ class ContentFilteringThroughShippedRoutesTest {
         String received = atNextHop(next, token);
         assertThat(spamLines(received)).startsWith("X-Spam-Score: 0\r\nX-Spam-Status: No, score=0 required=6 tests=");
         assertThat(received).doesNotContain("X-Spam-Flag");
-        assertThat(received).endsWith(sent); // every byte the client sent, after the lines the gateway put on top
+        // every byte the client sent (its DATA ended with an empty line), after the lines the gateway put on top
+        assertThat(received).endsWith(sent + "\r\n");
     }
 
     @Test
@@ -146,7 +148,7 @@ class ContentFilteringThroughShippedRoutesTest {
                 "Visit our online \r\n casino now"))).startsWith("250");
         String received = atNextHop(next, token);
         assertThat(spamLines(received)).isEqualTo("X-Spam-Flag: YES\r\nX-Spam-Score: 9.5\r\n"
-                + "X-Spam-Status: Yes, score=9.5 required=6 tests=SPF_NONE,DMARC_NONE,LOTTERY_SUBJECT,CASINO\r\n");
+                + "X-Spam-Status: Yes, score=9.5 required=6 tests=SPF_NONE,LOTTERY_SUBJECT,CASINO\r\n");
         assertThat(received).contains("\r\nSubject: [SPAM] You have WON a prize\r\n");
     }
 
