@@ -101,7 +101,9 @@ final class EngineProducer extends DefaultAsyncProducer {
         CompletableFuture<SpamReport> answer;
         try {
             long size = size(message);
-            if (size > config().getMaxScanSize()) {
+            long limit = getEndpoint().getBlock() == MailFilterEndpoint.Block.RSPAMD ? config().getMaxScanSize()
+                    : config().getSpamdMaxSize();
+            if (size > limit) {
                 Findings.record(exchange, BlockResult.noted(asked.name().toUpperCase(Locale.ROOT)
                         + "_NOT_SCANNED (size " + size + ")"), false);
                 callback.done(true);

@@ -29,14 +29,17 @@ public class MailFilterConfiguration implements Cloneable {
     @UriParam(label = "spamassassin", defaultValue = "symbols", enums = "symbols,headers", description = "The spamd"
             + " command: SYMBOLS (score and rule names) or HEADERS (also reads the rule list from X-Spam-Status)")
     private String spamdMode = "symbols";
+    @UriParam(label = "spamassassin", defaultValue = "512000", description = "Larger messages are not sent to spamd"
+            + " (spamc's default: SpamAssassin takes seconds on large multipart mail)")
+    private long spamdMaxSize = 512_000;
     @UriParam(label = "engine", defaultValue = "10s", description = "Longest wait for an engine's answer")
     private Duration engineTimeout = Duration.ofSeconds(10);
     @UriParam(label = "engine", defaultValue = "accept", enums = "accept,tempfail", description = "When an engine"
             + " times out, is down or answers garbage: accept (X-Spam-Status: Unknown, a warning, a counter) or"
             + " tempfail (451 4.7.1: the client keeps the message and retries)")
     private String onEngineFailure = "accept";
-    @UriParam(label = "engine", defaultValue = "10485760", description = "Larger messages are not sent to the"
-            + " engines (noted as ENGINE_NOT_SCANNED); our own rules and attachment checks still read them")
+    @UriParam(label = "rspamd", defaultValue = "10485760", description = "Larger messages are not sent to Rspamd"
+            + " (noted as RSPAMD_NOT_SCANNED); our own rules and attachment checks still read them")
     private long maxScanSize = 10L * 1024 * 1024;
 
     @UriParam(label = "rules", description = "The content rules file (reloaded when it changes); blank or absent:"
@@ -126,6 +129,14 @@ public class MailFilterConfiguration implements Cloneable {
 
     public void setSpamdMode(String spamdMode) {
         this.spamdMode = spamdMode;
+    }
+
+    public long getSpamdMaxSize() {
+        return spamdMaxSize;
+    }
+
+    public void setSpamdMaxSize(long spamdMaxSize) {
+        this.spamdMaxSize = spamdMaxSize;
     }
 
     public Duration getEngineTimeout() {
