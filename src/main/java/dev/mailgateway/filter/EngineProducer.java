@@ -3,6 +3,7 @@ package dev.mailgateway.filter;
 import dev.mailgateway.filter.engine.EngineAction;
 import dev.mailgateway.filter.engine.EngineFailure;
 import dev.mailgateway.filter.engine.RspamdClient;
+import dev.mailgateway.filter.engine.MessageSource;
 import dev.mailgateway.filter.engine.ScanRequest;
 import dev.mailgateway.filter.engine.SpamEngine;
 import dev.mailgateway.filter.engine.SpamReport;
@@ -14,6 +15,8 @@ import dev.mailgateway.policy.PolicyHeaders;
 import dev.mailgateway.policy.PolicyQuery;
 import dev.mailgateway.policy.block.BlockResult;
 import dev.mailgateway.smtpd.SmtpdConstants;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -150,9 +153,24 @@ final class EngineProducer extends DefaultAsyncProducer {
         List<String> recipients = new ArrayList<>();
         query.recipients().forEach(r -> recipients.add(r.toString()));
         String sender = query.sender() == null || query.sender().isNullSender() ? "" : query.sender().toString();
-        return new ScanRequest(() -> MessageBytes.open(message), size, query.client().getAddress(), query.helo(),
+        return new ScanRequest(source(exchange), size, query.client().getAddress(), query.helo(),
                 null, sender, recipients, message.getHeader(SmtpdConstants.QUEUE_ID, String.class),
                 query.authUser(), message.getHeader(SmtpdConstants.TLS_PROTOCOL) != null);
+    }
+
+    /**
+     * The message as the engine reads it: a stream of its own, so that an engine still reading after its timeout
+     * (the route has gone on) never shares a position with the next step.
+     */
+    private static MessageSource source(Exchange exchange) {
+        Object body = exchange.getMessage().getBody();
+        if (body instanceof byte[] bytes) {
+            return () -> new ByteArrayInputStream(bytes);
+        }
+        if (body instanceof StreamCache cache && cache instanceof InputStream) {
+            return () -> (InputStream) cache.copy(exchange);
+        }
+        return () -> MessageBytes.open(exchange.getMessage());
     }
 
     private void recordReport(Exchange exchange, SpamEngine asked, SpamReport report) {
