@@ -2,11 +2,11 @@ package dev.mailgateway.filter;
 
 import dev.mailgateway.filter.content.ContentLimits;
 import dev.mailgateway.filter.content.ContentRules;
-import java.nio.file.Path;
 import dev.mailgateway.filter.content.ContentScanner;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;

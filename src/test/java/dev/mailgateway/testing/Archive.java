@@ -5,30 +5,45 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Reads archived messages the way tests compare them: the Received header skipped, the rest hashed. */
+/** Reads archived messages the way tests compare them: the lines the gateway put on top skipped, the rest hashed. */
 public final class Archive {
 
     private Archive() {
     }
 
-    /** SHA-256 of the file after its first header field (our Received header). */
+    /** SHA-256 of the file after the X-Spam verdict lines and the first other header field (our Received header). */
     public static String sha256WithoutTrace(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            int previous2 = -1;
-            int previous = -1;
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+            // the X-Spam verdict lines mail-filter:tag puts on top, then our Received field (with its folded lines)
+            boolean inReceived = false;
             while (true) {
-                int b = in.read();
-                if (b < 0) {
+                in.mark(1);
+                int first = in.read();
+                if (first < 0) {
                     throw new IOException("no header field ends in " + file);
                 }
-                if (previous2 == '\r' && previous == '\n' && b != ' ' && b != '\t') {
-                    return GeneratedMessage.sha256(new java.io.SequenceInputStream(
-                            new java.io.ByteArrayInputStream(new byte[] {(byte) b}), in));
+                in.reset();
+                boolean continuation = first == ' ' || first == '\t';
+                if (!continuation && inReceived) {
+                    return GeneratedMessage.sha256(in);
                 }
-                previous2 = previous;
-                previous = b;
+                String line = readLine(in);
+                if (!continuation && !line.startsWith("X-Spam-")) {
+                    inReceived = true;
+                }
             }
         }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b >= 0; b = in.read()) {
+            line.append((char) b);
+            if (b == '\n') {
+                break;
+            }
+        }
+        return line.toString();
     }
 
     /** The queue id at the end of a "250 ... queued as ID" reply. */
