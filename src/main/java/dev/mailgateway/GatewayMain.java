@@ -31,7 +31,22 @@ public final class GatewayMain {
     private GatewayMain() {
     }
 
+    /**
+     * On a 2-core machine the JDK sizes the common fork-join pool to one thread, and CompletableFuture then runs
+     * every async step without an executor of its own on a NEW THREAD (its ThreadPerTaskExecutor). The JDK's HTTP
+     * client hops to that default executor once per response: asking Rspamd about each message started a thread per
+     * message, which cost the gateway more CPU than the scan cost Rspamd. Two threads make the default a pool. Set
+     * before anything touches ForkJoinPool or CompletableFuture; an operator's own -D setting wins.
+     */
+    static void atLeastTwoCommonPoolThreads() {
+        String key = "java.util.concurrent.ForkJoinPool.common.parallelism";
+        if (System.getProperty(key) == null && Runtime.getRuntime().availableProcessors() <= 2) {
+            System.setProperty(key, "2");
+        }
+    }
+
     public static void main(String[] args) throws Exception {
+        atLeastTwoCommonPoolThreads();
         if (args.length > 0 && args[0].equals("add-user")) {
             AddUser.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
