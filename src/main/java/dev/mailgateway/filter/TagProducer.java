@@ -28,8 +28,17 @@ final class TagProducer extends DefaultProducer {
 
     private static final String[] OURS = {"X-Spam-Flag", "X-Spam-Score", "X-Spam-Status"};
 
+    /** The tag score: X-Spam-Status's "required" (parsed once: it is asked for every message). */
+    private double required;
+
     TagProducer(MailFilterEndpoint endpoint) {
         super(endpoint);
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        required = MailFilterConfiguration.threshold("tagScore", getEndpoint().getConfiguration().getTagScore());
     }
 
     @Override
@@ -43,7 +52,6 @@ final class TagProducer extends DefaultProducer {
         MailFilterConfiguration config = getEndpoint().getConfiguration();
         Double total = message.getHeader(MailPolicyConstants.SCORE, Double.class);
         double score = total == null ? 0 : total;
-        double required = MailFilterConfiguration.threshold("tagScore", config.getTagScore());
         Verdict verdict = Verdict.of(message.getHeader(MailFilterConstants.VERDICT, String.class));
         if (verdict == null) { // no verdict step before: the score decides
             verdict = !Double.isNaN(required) && score >= required ? Verdict.TAG : Verdict.PASS;
