@@ -72,7 +72,7 @@ final class EngineProducer extends DefaultAsyncProducer {
             String url = config().getRspamdUrl();
             if (url != null && !url.isBlank()) {
                 engine = new RspamdClient(URI.create(url.strip()), config().getEngineTimeout(),
-                        component.continuations());
+                        component.engineIo());
             }
         } else {
             String address = config().getSpamdAddress();

@@ -67,7 +67,7 @@ public class MailFilterComponent extends DefaultComponent {
         return continuations;
     }
 
-    /** The one I/O thread of the spamd clients, made when the first is. */
+    /** The one I/O thread of the engine clients (Rspamd, spamd), made when the first is. */
     synchronized EventLoopGroup engineIo() {
         if (engineIo == null) {
             engineIo = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());

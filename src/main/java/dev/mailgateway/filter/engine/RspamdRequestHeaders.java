@@ -3,7 +3,7 @@ package dev.mailgateway.filter.engine;
 import java.net.IDN;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.net.http.HttpRequest;
+import io.netty.handler.codec.http.HttpHeaders;
 
 /**
  * Puts a scan's envelope in Rspamd's request headers ({@code IP}, {@code Helo}, {@code Hostname}, {@code From},
@@ -15,33 +15,34 @@ final class RspamdRequestHeaders {
     private RspamdRequestHeaders() {
     }
 
-    /** Adds the envelope of {@code request} to {@code builder}; a header without a value is left out. */
-    static void addEnvelope(HttpRequest.Builder builder, ScanRequest request) {
+    /** Adds the envelope of {@code request} to {@code headers}; a header without a value is left out. */
+    static void addEnvelope(HttpHeaders headers, ScanRequest request) {
         if (request.client() != null) {
-            builder.header("IP", address(request.client()));
+            headers.add("IP", address(request.client()));
         }
-        header(builder, "Helo", request.helo());
-        header(builder, "Hostname", request.clientName());
+        header(headers, "Helo", request.helo());
+        header(headers, "Hostname", request.clientName());
         if (request.sender() != null) {
-            header(builder, "From", request.sender().isEmpty() ? "<>" : request.sender());
+            header(headers, "From", request.sender().isEmpty() ? "<>" : request.sender());
         }
         for (String recipient : request.recipients()) {
-            header(builder, "Rcpt", recipient);
+            header(headers, "Rcpt", recipient);
         }
-        header(builder, "Queue-Id", request.queueId());
-        header(builder, "User", request.authUser());
+        header(headers, "Queue-Id", request.queueId());
+        header(headers, "User", request.authUser());
         if (request.tls()) {
-            builder.header("TLS-Cipher", "unknown");
+            headers.add("TLS-Cipher", "unknown");
         }
     }
 
     /**
      * Adds a request header when there is a value, as one line of ASCII: control characters (CR and LF among them)
      * become spaces; a domain name ({@code Helo}, {@code Hostname}, the domain of an address) goes as its A-label;
-     * any other character outside ASCII (in a UTF-8 local part, a user name) as {@code ?}. The JDK writes header
-     * bytes as US-ASCII (what is not becomes {@code ?}, or is refused), so UTF-8 cannot reach Rspamd this way.
+     * any other character outside ASCII (in a UTF-8 local part, a user name) as {@code ?}. HTTP/1.1 header values
+     * are written as one byte per character, so UTF-8 cannot reach Rspamd this way (Rspamd's own milter sends
+     * the same ASCII form).
      */
-    private static void header(HttpRequest.Builder builder, String name, String value) {
+    private static void header(HttpHeaders headers, String name, String value) {
         if (value == null) {
             return;
         }
@@ -51,7 +52,7 @@ final class RspamdRequestHeaders {
             default -> value;
         });
         if (!clean.isEmpty()) {
-            builder.header(name, clean);
+            headers.add(name, clean);
         }
     }
 

@@ -111,7 +111,7 @@ public final class SpamdClient implements SpamEngine {
         if (group == null) {
             throw new IllegalArgumentException("event loop group is missing");
         }
-        this.channelType = channelType(group);
+        this.channelType = channelTypeOf(group);
         this.group = group;
         this.ownsGroup = ownsGroup;
     }
@@ -226,7 +226,8 @@ public final class SpamdClient implements SpamEngine {
         inFlight.remove(exchange);
     }
 
-    private static Class<? extends Channel> channelType(EventLoopGroup group) {
+    /** The socket channel type for a group of epoll or NIO event loops (shared with {@link RspamdClient}). */
+    static Class<? extends Channel> channelTypeOf(EventLoopGroup group) {
         if (group instanceof IoEventLoopGroup io) {
             if (Epoll.isAvailable() && io.isIoType(EpollIoHandler.class)) {
                 return EpollSocketChannel.class;

@@ -8,6 +8,10 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
 import dev.mailgateway.testing.LogLines;
 import dev.mailgateway.testing.RspamdServer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -31,9 +35,8 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -61,15 +64,12 @@ class RspamdClientTest {
     private static final String GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X";
     private static final AtomicInteger QUEUE_IDS = new AtomicInteger();
 
-    private static ExecutorService executor;
+    private static EventLoopGroup loops;
 
     @BeforeAll
     static void start() {
-        executor = Executors.newCachedThreadPool(r -> {
-            Thread thread = new Thread(r, "rspamd-client-test");
-            thread.setDaemon(true);
-            return thread;
-        });
+        loops = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rspamd-client-test", true),
+                NioIoHandler.newFactory());
         // what the real rspamd finds in DNS about the sender of the test messages: the client's name resolves to
         // its address, the domain has an MX and an SPF record for that address (the test DNS server answers
         // NXDOMAIN for every other name)
@@ -81,7 +81,7 @@ class RspamdClientTest {
 
     @AfterAll
     static void stop() {
-        executor.shutdownNow();
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     // ---- the real rspamd
@@ -250,7 +250,7 @@ class RspamdClientTest {
         writeLargeMessage(file, 20 * 1024 * 1024);
         long size = Files.size(file);
         Tracking source = new Tracking(() -> Files.newInputStream(file));
-        try (RspamdClient client = new RspamdClient(RspamdServer.shared().uri(), Duration.ofSeconds(60), executor)) {
+        try (RspamdClient client = new RspamdClient(RspamdServer.shared().uri(), Duration.ofSeconds(60), loops)) {
             long started = System.nanoTime();
             SpamReport report = client.scan(new ScanRequest(source, size, InetAddress.getByName("192.0.2.10"),
                     "mail.example.org", "mail.example.org", "alice@example.org", List.of("bob@example.net"),
@@ -268,7 +268,7 @@ class RspamdClientTest {
     @Test
     void aKilledRspamdIsUnavailableAndScansAgainAfterARestart() throws Exception {
         RspamdServer server = RspamdServer.shared();
-        try (RspamdClient client = new RspamdClient(server.uri(), TIMEOUT, executor)) {
+        try (RspamdClient client = new RspamdClient(server.uri(), TIMEOUT, loops)) {
             assertThat(scan(client, envelope(message("Before", "Before the kill."))).action())
                     .isEqualTo(EngineAction.PASS);
 
@@ -366,7 +366,7 @@ class RspamdClientTest {
     @Test
     void theEnvelopeGoesInRspamdsHeadersAndTheMessageWithALength() throws Exception {
         try (FakeRspamd fake = FakeRspamd.replying(200, "{\"action\": \"no action\", \"score\": 0}");
-             RspamdClient client = new RspamdClient(URI.create(fake.url() + "/"), TIMEOUT, executor)) {
+             RspamdClient client = new RspamdClient(URI.create(fake.url() + "/"), TIMEOUT, loops)) {
             byte[] message = message("Hello", "Text.");
             Envelope envelope = envelope(message).recipients("bob@example.net", "carol@example.net")
                     .user("alice").tls(true);
@@ -423,16 +423,19 @@ class RspamdClientTest {
 
     @Test
     void theBaseUrlIsChecked() {
-        assertThat(new RspamdClient(URI.create("http://127.0.0.1:11333"), TIMEOUT, executor).checkUri())
+        assertThat(new RspamdClient(URI.create("http://127.0.0.1:11333"), TIMEOUT, loops).checkUri())
                 .isEqualTo(URI.create("http://127.0.0.1:11333/checkv2"));
-        assertThat(new RspamdClient(URI.create("HTTPS://rspamd.example:443/scan/"), TIMEOUT, executor).checkUri())
-                .isEqualTo(URI.create("https://rspamd.example:443/scan/checkv2"));
-        for (String bad : List.of("ftp://127.0.0.1:11333", "localhost:11333", "http:///checkv2",
+        assertThat(new RspamdClient(URI.create("HTTP://127.0.0.1:11333/scan/"), TIMEOUT, loops).checkUri())
+                .isEqualTo(URI.create("http://127.0.0.1:11333/scan/checkv2"));
+        assertThat(new RspamdClient(URI.create("http://[::1]:11333"), TIMEOUT, loops).checkUri())
+                .isEqualTo(URI.create("http://[::1]:11333/checkv2"));
+        // Rspamd's workers speak plain HTTP: https would be a silent downgrade or a failure at every scan
+        for (String bad : List.of("https://127.0.0.1:11333", "ftp://127.0.0.1:11333", "localhost:11333", "http:///checkv2",
                 "http://127.0.0.1:11333/?x=1", "http://u:p@127.0.0.1:11333")) {
-            assertThatThrownBy(() -> new RspamdClient(URI.create(bad), TIMEOUT, executor))
+            assertThatThrownBy(() -> new RspamdClient(URI.create(bad), TIMEOUT, loops))
                     .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Rspamd URL");
         }
-        assertThatThrownBy(() -> new RspamdClient(URI.create("http://127.0.0.1:11333"), Duration.ZERO, executor))
+        assertThatThrownBy(() -> new RspamdClient(URI.create("http://127.0.0.1:11333"), Duration.ZERO, loops))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -444,7 +447,7 @@ class RspamdClientTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        try (RspamdClient client = new RspamdClient(URI.create("http://127.0.0.1:" + port), SHORT, executor)) {
+        try (RspamdClient client = new RspamdClient(URI.create("http://127.0.0.1:" + port), SHORT, loops)) {
             assertFails(client, EngineFailure.Kind.UNAVAILABLE, SHORT);
         }
     }
@@ -596,7 +599,7 @@ class RspamdClientTest {
     // ---- helpers
 
     private static RspamdClient real() {
-        return new RspamdClient(RspamdServer.shared().uri(), TIMEOUT, executor);
+        return new RspamdClient(RspamdServer.shared().uri(), TIMEOUT, loops);
     }
 
     private static SpamReport scan(RspamdClient client, Envelope envelope) throws Exception {
@@ -855,7 +858,7 @@ class RspamdClientTest {
         }
 
         RspamdClient client(Duration timeout) {
-            return new RspamdClient(URI.create(url()), timeout, executor);
+            return new RspamdClient(URI.create(url()), timeout, loops);
         }
 
         @Override
@@ -901,7 +904,7 @@ class RspamdClientTest {
         }
 
         RspamdClient client(Duration timeout) {
-            return new RspamdClient(URI.create("http://127.0.0.1:" + server.getLocalPort()), timeout, executor);
+            return new RspamdClient(URI.create("http://127.0.0.1:" + server.getLocalPort()), timeout, loops);
         }
 
         /** Reads an HTTP request's header section and its body (by its Content-Length). */
