@@ -1,0 +1,15 @@
+package dev.mailgateway.edit;
+
+import org.apache.camel.spi.Metadata;
+
+/** The exchange headers the mail-edit blocks read or write. */
+public final class MailEditConstants {
+
+    /** What dkim-sign did: the d= and s= of each signature added, or why none was ("no key for example.org"). */
+    @Metadata(description = "What dkim-sign did: 'd=example.org s=sel rsa-sha256', or why it did not sign",
+            javaType = "String")
+    public static final String DKIM_SIGNED = "MailDkimSigned";
+
+    private MailEditConstants() {
+    }
+}
