@@ -10,6 +10,15 @@ public final class MailEditConstants {
             javaType = "String")
     public static final String DKIM_SIGNED = "MailDkimSigned";
 
+    /**
+     * What address-map changed, one change after another separated by {@code "; "}: {@code sender a@x -> b@y},
+     * {@code recipient c@x -> d@y}, {@code From: a@x -> b@y}. Absent when nothing changed. A string, so it
+     * travels with the message through the spool.
+     */
+    @Metadata(description = "What address-map changed: 'sender a@x -> b@y; recipient c@x -> d@y; From: a@x -> b@y'",
+            javaType = "String")
+    public static final String REWRITES = "MailRewrites";
+
     private MailEditConstants() {
     }
 }
