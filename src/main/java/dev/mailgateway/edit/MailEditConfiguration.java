@@ -39,8 +39,8 @@ public class MailEditConfiguration implements Cloneable {
     private String senderMap;
     @UriParam(label = "address-map", description = "The recipient map file; empty: none")
     private String recipientMap;
-    @UriParam(label = "address-map", defaultValue = "false", description = "Also rewrite From, To, Cc and"
-            + " Reply-To (sender map for From and Reply-To, recipient map for To and Cc)")
+    @UriParam(label = "address-map", defaultValue = "false", description = "Also rewrite the addresses in From,"
+            + " Reply-To and Sender (sender map) and in To and Cc (recipient map), nothing else in those lines")
     private boolean headers;
 
     // ---- dkim-sign

@@ -54,9 +54,10 @@ public final class AddressRewriter {
             }
             MailAddress next = valid(found.replacement());
             if (next == null) {
-                map.warnings().warn("line " + found.line(), "{}: {} line {} makes \"{}\" of {}: not a valid address{}; it"
-                        + " stays as it was", queueId, name, found.line(), Printable.escape(found.replacement()),
-                        Printable.escape(address), utf8 ? "" : " without SMTPUTF8");
+                map.warnings().warn("line " + found.line(), "{}: {} line {} makes \"{}\" of {}: not a valid"
+                        + " address{}; it stays as it was", queueId, name, found.line(),
+                        Printable.escape(found.replacement()), Printable.escape(address),
+                        utf8 ? "" : " without SMTPUTF8");
                 return null;
             }
             boolean toItself = AddressMap.key(next).equals(AddressMap.key(current));

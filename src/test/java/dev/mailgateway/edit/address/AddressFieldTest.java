@@ -37,7 +37,8 @@ class AddressFieldTest {
         assertThat(rewrite(" \"Smith, Alice\" (HR)  <alice@example.com> (work)"))
                 .isEqualTo(" \"Smith, Alice\" (HR)  <alice.smith@example.com> (work)");
         assertThat(rewrite(" alice@example.com (Alice <alice@example.com>)"))
-                .as("an address in a comment is a comment").isEqualTo(" alice.smith@example.com (Alice <alice@example.com>)");
+                .as("an address in a comment is a comment")
+                .isEqualTo(" alice.smith@example.com (Alice <alice@example.com>)");
     }
 
     @Test
@@ -78,7 +79,8 @@ class AddressFieldTest {
 
     @Test
     void anObsoleteRouteStaysAndTheAddressAfterItIsReplaced() {
-        assertThat(rewrite(" <@relay.example:alice@example.com>")).isEqualTo(" <@relay.example:alice.smith@example.com>");
+        assertThat(rewrite(" <@relay.example:alice@example.com>"))
+                .isEqualTo(" <@relay.example:alice.smith@example.com>");
     }
 
     @Test

@@ -57,12 +57,14 @@ class AddressMapTest {
     @Test
     void anExactAddressWinsOverItsDomainAndADomainOverTheRegexesWhateverTheFileOrder() {
         AddressMap map = AddressMap.parse("""
-                /^a@x\\.example$/   regex@example.com
+                /x\\.example$/      regex@example.com
                 @x.example          domain@example.com
                 a@x.example         exact@example.com
                 """, "recipient map");
         assertThat(find(map, "a@x.example")).isEqualTo("exact@example.com (line 3)");
         assertThat(find(map, "b@x.example")).isEqualTo("domain@example.com (line 2)");
+        assertThat(find(map, "b@sub.x.example")).as("@domain is that domain, not its subdomains")
+                .isEqualTo("regex@example.com (line 1)");
     }
 
     @Test
@@ -103,6 +105,21 @@ class AddressMapTest {
     }
 
     @Test
+    void theReadmeExampleReadsAsItSays() {
+        AddressMap map = AddressMap.parse("""
+                # one address
+                alice@example.com                        alice.smith@example.com
+                # a domain, the local part kept; a domain to one address
+                @old.example                             @new.example
+                @legacy.example                          archive@example.com
+                # a Java regex on the whole address
+                /^([^.@]+)\\.([^.@]+)@corp\\.example$/i    $2.$1@example.com
+                """, "sender map");
+        assertThat(find(map, "Kim.Lee@Corp.Example")).isEqualTo("Lee.Kim@example.com (line 7)");
+        assertThat(find(map, "kim@legacy.example")).isEqualTo("archive@example.com (line 5)");
+    }
+
+    @Test
     void anEmptyFileIsAnEmptyMap() {
         assertThat(AddressMap.parse("# nothing yet\n", "sender map").isEmpty()).isTrue();
         assertThat(AddressMap.EMPTY.find(MailAddress.parse("a@x.example", false))).isNull();
@@ -111,17 +128,22 @@ class AddressMapTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "a@x.example                      | sender map line 3: nothing to replace \"a@x.example\" with",
-            "a@x.example b@x.example c@x.ex   | sender map line 3: one replacement a line: \"c@x.ex\" is one too many",
-            "not-an-address b@x.example       | sender map line 3: \"not-an-address\" is not an address, @domain or /regex/",
+            "a@x.example b@x.example c@x.ex   | sender map line 3: one replacement a line: \"c@x.ex\" is one too"
+                    + " many",
+            "not-an-address b@x.example       | sender map line 3: \"not-an-address\" is not an address, @domain"
+                    + " or /regex/",
             "@bad..domain @x.example          | sender map line 3: \"@bad..domain\" is not an @domain",
             "a@x.example @                    | sender map line 3: the replacement \"@\" is not an address or @domain",
             "a@x.example b@                   | sender map line 3: the replacement \"b@\" is not an address or @domain",
             "/^a@x/ b c                       | sender map line 3: one replacement a line: \"c\" is one too many",
             "/^a@x b@x.example                | sender map line 3: the regex has no closing /",
-            "/^a@x/g b@x.example              | sender map line 3: the only regex flag is i (regardless of case), not \"g\"",
-            "/^(a@x/ b@x.example              | sender map line 3: the regex does not compile: Unclosed group near index 5",
+            "/^a@x/g b@x.example              | sender map line 3: the only regex flag is i (regardless of case),"
+                    + " not \"g\"",
+            "/^(a@x/ b@x.example              | sender map line 3: the regex does not compile: Unclosed group near"
+                    + " index 5",
             "/^(a)@(x)$/ $1@$3.example        | sender map line 3: $3 but the regex has 2 groups",
-            "/^(a)@x$/ $1@${x}.example        | sender map line 3: $ stands for a group ($1, ${1}) or a dollar sign ($$)",
+            "/^(a)@x$/ $1@${x}.example        | sender map line 3: $ stands for a group ($1, ${1}) or a dollar"
+                    + " sign ($$)",
             "/^a@x$/ $1@x.example             | sender map line 3: $1 but the regex has 0 groups",
             "A@X.example z@x.example          | sender map line 3: \"A@X.example\" is on line 2 already",
     })
