@@ -69,18 +69,37 @@ public final class HeaderEditor {
      */
     public boolean rewriteFirst(String name, UnaryOperator<String> rawValue) {
         for (int i = 0; i < fields.size(); i++) {
-            Field field = fields.get(i);
-            if (field.name().equalsIgnoreCase(name)) {
-                String raw = new String(field.raw(), StandardCharsets.ISO_8859_1);
-                int colon = raw.indexOf(':');
-                String value = raw.substring(colon + 1, raw.endsWith("\r\n") ? raw.length() - 2 : raw.length());
-                String rewritten = raw.substring(0, colon + 1) + rawValue.apply(value) + "\r\n";
-                fields.set(i, new Field(field.name(), rewritten.getBytes(StandardCharsets.ISO_8859_1)));
-                changed = true;
+            if (fields.get(i).name().equalsIgnoreCase(name)) {
+                rewrite(i, rawValue);
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * As {@link #rewriteFirst}, for every field of this name (a message may have two To fields, however wrong);
+     * a field whose value comes back the same keeps its bytes. Returns how many fields had the name.
+     */
+    public int rewriteAll(String name, UnaryOperator<String> rawValue) {
+        int count = 0;
+        for (int i = 0; i < fields.size(); i++) {
+            if (fields.get(i).name().equalsIgnoreCase(name)) {
+                rewrite(i, rawValue);
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private void rewrite(int i, UnaryOperator<String> rawValue) {
+        Field field = fields.get(i);
+        String raw = new String(field.raw(), StandardCharsets.ISO_8859_1);
+        int colon = raw.indexOf(':');
+        String value = raw.substring(colon + 1, raw.endsWith("\r\n") ? raw.length() - 2 : raw.length());
+        String rewritten = raw.substring(0, colon + 1) + rawValue.apply(value) + "\r\n";
+        fields.set(i, new Field(field.name(), rewritten.getBytes(StandardCharsets.ISO_8859_1)));
+        changed = true;
     }
 
     /** Whether a field of this name is present (case-insensitive). */

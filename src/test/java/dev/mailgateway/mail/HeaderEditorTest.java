@@ -59,6 +59,16 @@ class HeaderEditorTest {
     }
 
     @Test
+    void rewritesEveryFieldOfANameAndCountsThem() {
+        assertThat(edit(HEADER, e -> assertThat(e.rewriteAll("X-SPAM-status", raw -> raw + "!")).isEqualTo(1)))
+                .isEqualTo(HEADER.replace("X-Spam-Status: No", "X-Spam-Status: No!"));
+        String twice = "To: a@b\r\nSubject: s\r\nto:\r\n c@d\r\n\r\n";
+        assertThat(edit(twice, e -> assertThat(e.rewriteAll("To", raw -> raw.replace("@", "@x.")))
+                .isEqualTo(2))).isEqualTo("To: a@x.b\r\nSubject: s\r\nto:\r\n c@x.d\r\n\r\n");
+        assertThat(edit(HEADER, e -> assertThat(e.rewriteAll("Cc", raw -> "x")).isZero())).isEqualTo(HEADER);
+    }
+
+    @Test
     void aMessageWithoutBodyOrFieldsIsHandled() {
         assertThat(edit("Subject: x\r\n", e -> e.add("X-A", "1"))).isEqualTo("X-A: 1\r\nSubject: x\r\n");
         assertThat(edit("\r\n", e -> e.remove("Subject"))).isEqualTo("\r\n");

@@ -1,11 +1,13 @@
 package dev.mailgateway.filter.content;
 
+import dev.mailgateway.files.WatchedFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operator's content rules ({@code config/content-rules}) plus the built-in GTUBE rule (score 1000, as
@@ -45,7 +47,7 @@ import java.util.List;
  * a warning names the rule (at most once a minute per rule). So does a regex that recurses past the thread's stack.
  *
  * <p>This class is the rule set and its matching; the file format is read by {@code RuleParser}, one rule is a
- * {@code ContentRule}, the regex guard is {@code RegexBudget}, and the watched file is {@code RulesFile}. Their
+ * {@code ContentRule}, the regex guard is {@code RegexBudget}, and the watched file is a {@link WatchedFile}. Their
  * warnings and errors are logged under this class's name, where operators look for them.
  */
 public final class ContentRules {
@@ -70,8 +72,8 @@ public final class ContentRules {
     /** Rules from a file (absent file: GTUBE only). Throws when the file exists and does not parse. */
     public static ContentRules load(Path file) {
         try {
-            String text = RulesFile.read(file);
-            return text == null ? BUILT_IN : RulesFile.parse(text, file);
+            String text = WatchedFile.read(file);
+            return text == null ? BUILT_IN : WatchedFile.parse(ContentRules::parse, text, file);
         } catch (IOException e) {
             throw new UncheckedIOException("content rules " + file + " could not be read", e);
         }
@@ -131,14 +133,18 @@ public final class ContentRules {
      * Rules from a file, re-read when its modification time or size changes, looked at no more than once a second
      * (by whichever thread asks for the rules then). A file that no longer parses keeps the rules loaded before
      * and logs {@code content-rules line N: why} at ERROR; a file that is gone means GTUBE only. The watching
-     * itself is {@code RulesFile}'s.
+     * itself is {@link WatchedFile}'s.
      */
     public static final class Watched {
 
-        private final RulesFile file;
+        /** Logged under ContentRules' name: that is where operators (and the tests) look for what the rules say. */
+        private static final WatchedFile.Format<ContentRules> FORMAT = new WatchedFile.Format<>("content rules",
+                ContentRules::parse, BUILT_IN, ContentRules::names);
+
+        private final WatchedFile<ContentRules> file;
 
         Watched(Path file, Clock clock) {
-            this.file = new RulesFile(file, clock);
+            this.file = new WatchedFile<>(file, clock, LoggerFactory.getLogger(ContentRules.class), FORMAT);
         }
 
         /** The rules as the file says now (as of at most a second ago). */
