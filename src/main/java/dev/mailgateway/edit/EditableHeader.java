@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,20 @@ final class EditableHeader {
     private EditableHeader(byte[] original) {
         this.original = original;
         this.editor = new HeaderEditor(original);
+    }
+
+    /**
+     * Opens the header section, lets the edit change it (told whether the message came under SMTPUTF8, when its
+     * fields may carry UTF-8 as it is, RFC 6532) and writes it back when it changed; when the header section
+     * cannot be edited, records why and leaves the message alone.
+     */
+    static void edit(Exchange exchange, MailEditEndpoint.Block block, BiConsumer<HeaderEditor, Boolean> edit)
+            throws IOException {
+        EditableHeader header = open(exchange, block);
+        if (header != null) {
+            edit.accept(header.editor(), smtpUtf8(exchange));
+            header.save(exchange);
+        }
     }
 
     /** The header section of the exchange's message, or null when it cannot be edited (the reason recorded). */
@@ -70,8 +85,7 @@ final class EditableHeader {
         }
     }
 
-    /** Whether the message came under SMTPUTF8: then its fields may carry UTF-8 as it is (RFC 6532). */
-    static boolean smtpUtf8(Exchange exchange) {
+    private static boolean smtpUtf8(Exchange exchange) {
         return Boolean.TRUE.equals(exchange.getMessage().getHeader(SmtpdConstants.SMTPUTF8, Boolean.class));
     }
 

@@ -30,10 +30,6 @@ final class HeaderProducer extends DefaultProducer {
 
     @Override
     public void process(Exchange exchange) throws Exception {
-        EditableHeader header = EditableHeader.open(exchange, MailEditEndpoint.Block.HEADER);
-        if (header != null) {
-            edits.applyTo(header.editor(), EditableHeader.smtpUtf8(exchange));
-            header.save(exchange);
-        }
+        EditableHeader.edit(exchange, MailEditEndpoint.Block.HEADER, edits::applyTo);
     }
 }

@@ -28,16 +28,12 @@ final class SubjectTagProducer extends DefaultProducer {
         try {
             tag = new SubjectTag(getEndpoint().getConfiguration().getTag());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("mail-edit:subject-tag tag=: " + e.getMessage(), e);
+            throw new IllegalArgumentException("mail-edit:subject-tag tag=: " + e.getMessage()); // says it all
         }
     }
 
     @Override
     public void process(Exchange exchange) throws Exception {
-        EditableHeader header = EditableHeader.open(exchange, MailEditEndpoint.Block.SUBJECT_TAG);
-        if (header != null) {
-            tag.applyTo(header.editor(), EditableHeader.smtpUtf8(exchange));
-            header.save(exchange);
-        }
+        EditableHeader.edit(exchange, MailEditEndpoint.Block.SUBJECT_TAG, tag::applyTo);
     }
 }

@@ -95,7 +95,8 @@ class HeaderEditorTest {
     @Test
     void aLineWithoutColonIsNoFieldAndIsKept() {
         String header = "Subject\r\nSubject: x\r\n\r\n";
-        assertThat(edit(header, e -> e.rewriteFirst("Subject", raw -> " y"))).isEqualTo("Subject\r\nSubject: y\r\n\r\n");
+        assertThat(edit(header, e -> e.rewriteFirst("Subject", raw -> " y")))
+                .isEqualTo("Subject\r\nSubject: y\r\n\r\n");
         assertThat(edit(header, e -> e.remove("subject"))).isEqualTo("Subject\r\n\r\n");
     }
 }

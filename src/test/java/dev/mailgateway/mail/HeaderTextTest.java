@@ -16,7 +16,8 @@ class HeaderTextTest {
     void wordsWithNonAsciiBecomeEncodedWordsAndAsciiWordsStayReadable() {
         assertThat(HeaderText.encode("Grüße aus Köln", 7, false))
                 .isEqualTo("=?UTF-8?B?R3LDvMOfZQ==?= aus =?UTF-8?B?S8O2bG4=?=");
-        assertThat(HeaderText.decode(" =?UTF-8?B?R3LDvMOfZQ==?= aus =?UTF-8?B?S8O2bG4=?=")).isEqualTo("Grüße aus Köln");
+        assertThat(HeaderText.decode(" =?UTF-8?B?R3LDvMOfZQ==?= aus =?UTF-8?B?S8O2bG4=?="))
+                .isEqualTo("Grüße aus Köln");
     }
 
     @Test
