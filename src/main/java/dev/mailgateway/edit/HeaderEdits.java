@@ -38,7 +38,7 @@ final class HeaderEdits {
     private static final Set<String> REQUIRED = Set.of("from", "date");
     private static final List<String> NEVER_REMOVED = List.of("received", "from", "date", "mime-version",
             "content-type", "content-transfer-encoding");
-    /** RFC 5322 §3.6: at most one of each (and MIME's, RFC 2045). */
+    /** RFC 5322 §3.6: at most one of each (the MIME fields are refused anyway). */
     private static final Set<String> ONCE = Set.of("date", "from", "sender", "reply-to", "to", "cc", "bcc",
             "message-id", "in-reply-to", "references", "subject");
     /** Readers must accept lines up to 998 octets (RFC 5322 §2.1.1); folding breaks at spaces only. */

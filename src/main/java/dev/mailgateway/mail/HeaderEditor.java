@@ -13,7 +13,7 @@ import java.util.function.UnaryOperator;
  * Edits a message's header section as bytes: fields are removed, added on top or have their value rewritten, and
  * every field not touched keeps its bytes exactly (folding, encoded words, 8-bit text, odd spacing). No MIME
  * parsing, no re-encoding: what a DKIM signature or a reader downstream sees changes only where we meant it to.
- * Text we add is ours (ASCII, folded at 78 columns where it can be).
+ * Text we add is ours (ASCII, or UTF-8 in SMTPUTF8 messages; folded at 78 columns where it can be).
  */
 public final class HeaderEditor {
 
