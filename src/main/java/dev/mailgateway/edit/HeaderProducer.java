@@ -3,15 +3,33 @@ package dev.mailgateway.edit;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultProducer;
 
-/** Placeholder in the skeleton branch only: replaced by the block's implementation before it reaches main. */
+/**
+ * {@code mail-edit:header?remove=X-Internal-*&set=X-Gateway: gw1&add=X-Note: text}: removes, sets and adds header
+ * fields (see {@link HeaderEdits}); only those lines change, every other byte of the message stays as received.
+ * The options are checked when the route starts: a bad one stops it with the reason.
+ */
 final class HeaderProducer extends DefaultProducer {
+
+    private HeaderEdits edits;
 
     HeaderProducer(MailEditEndpoint endpoint) {
         super(endpoint);
     }
 
     @Override
-    public void process(Exchange exchange) {
-        throw new UnsupportedOperationException("not built yet");
+    public MailEditEndpoint getEndpoint() {
+        return (MailEditEndpoint) super.getEndpoint();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        MailEditConfiguration config = getEndpoint().getConfiguration();
+        edits = HeaderEdits.parse(config.getRemove(), config.getSet(), config.getAdd());
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        EditableHeader.edit(exchange, MailEditEndpoint.Block.HEADER, edits::applyTo);
     }
 }

@@ -14,23 +14,27 @@ import org.apache.camel.spi.UriParams;
 public class MailEditConfiguration implements Cloneable {
 
     // ---- header
-    @UriParam(label = "header", description = "A field to add on top of the header section, as 'Name: value'")
+    @UriParam(label = "header", description = "A field to add on top of the header section, as 'Name: value'"
+            + " (non-ASCII text as RFC 2047 encoded words unless the message came with SMTPUTF8; long values"
+            + " folded). Not Received, MIME fields or fields allowed once (Subject, To...): set those")
     private String add;
     @UriParam(label = "header", description = "A field to set, as 'Name: value': every field of that name is"
             + " removed and this one added on top")
     private String set;
     @UriParam(label = "header", description = "Fields to remove: names or globs (X-Internal-*), comma-separated,"
-            + " case-insensitive")
+            + " case-insensitive; folded fields go whole. Received, From, Date, MIME-Version, Content-Type and"
+            + " Content-Transfer-Encoding are refused")
     private String remove;
 
     // ---- subject-tag
-    @UriParam(label = "subject-tag", description = "What to put before the subject (nothing when it is there"
-            + " already)")
+    @UriParam(label = "subject-tag", description = "What to put before the subject, e.g. [EXTERNAL] (nothing"
+            + " when the subject already starts with it; Subject: <tag> when there is none)")
     private String tag;
 
     // ---- strip-received
-    @UriParam(label = "strip-received", defaultValue = "true", description = "Also take the client's name and"
-            + " address out of our own Received line")
+    @UriParam(label = "strip-received", defaultValue = "true", description = "Also take the client's name,"
+            + " address and TLS details out of our own Received line (host, protocol, queue id, recipient and date"
+            + " stay)")
     private boolean hideClient = true;
 
     // ---- address-map

@@ -19,6 +19,15 @@ public final class MailEditConstants {
             javaType = "String")
     public static final String REWRITES = "MailRewrites";
 
+    /**
+     * Why a block left the message as it was, one line per block that did ("strip-received: no Received field of
+     * ours (queue id ...)", "header: bare LF line endings in the header section"). Absent when every block did
+     * its work.
+     */
+    @Metadata(description = "Why a block left the message as it was, one line per block that did, e.g."
+            + " 'strip-received: no Received field of ours'", javaType = "List<String>")
+    public static final String SKIPPED = "MailEditSkipped";
+
     private MailEditConstants() {
     }
 }

@@ -3,8 +3,11 @@ package dev.mailgateway.filter;
 import dev.mailgateway.filter.engine.EngineAction;
 import dev.mailgateway.filter.engine.SpamReport;
 import dev.mailgateway.mail.HeaderEditor;
+import dev.mailgateway.mail.HeaderText;
 import dev.mailgateway.mail.MessageBytes;
+import dev.mailgateway.mail.SubjectTag;
 import dev.mailgateway.policy.MailPolicyConstants;
+import dev.mailgateway.smtpd.SmtpdConstants;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -30,6 +33,8 @@ final class TagProducer extends DefaultProducer {
 
     /** The tag score: X-Spam-Status's "required" (parsed once: it is asked for every message). */
     private double required;
+    /** What spam's Subject starts with; null: nothing (checked once, at start). */
+    private SubjectTag subjectTag;
 
     TagProducer(MailFilterEndpoint endpoint) {
         super(endpoint);
@@ -39,6 +44,8 @@ final class TagProducer extends DefaultProducer {
     protected void doStart() throws Exception {
         super.doStart();
         required = MailFilterConfiguration.threshold("tagScore", getEndpoint().getConfiguration().getTagScore());
+        String tag = getEndpoint().getConfiguration().getSubjectTag();
+        subjectTag = tag == null || tag.isBlank() ? null : new SubjectTag(tag);
     }
 
     @Override
@@ -49,7 +56,6 @@ final class TagProducer extends DefaultProducer {
     @Override
     public void process(Exchange exchange) throws Exception {
         Message message = exchange.getMessage();
-        MailFilterConfiguration config = getEndpoint().getConfiguration();
         Double total = message.getHeader(MailPolicyConstants.SCORE, Double.class);
         double score = total == null ? 0 : total;
         Verdict verdict = Verdict.of(message.getHeader(MailFilterConstants.VERDICT, String.class));
@@ -81,20 +87,20 @@ final class TagProducer extends DefaultProducer {
         if (reports != null) {
             for (Object each : reports) {
                 for (SpamReport.Field field : ((SpamReport) each).addHeaders()) {
-                    if (isFieldName(field.name())) {
+                    if (HeaderText.isFieldName(field.name())) {
                         editor.add(field.name(), oneLine(field.value()));
                     }
                 }
             }
         }
         if (spam) {
-            tagSubject(editor, message, config.getSubjectTag());
+            tagSubject(editor, message);
         }
         MessageBytes.replaceHeader(exchange, editor.toBytes(), header.length);
     }
 
     /** Rspamd's rewritten subject when it asked for one; else the configured tag in front of the subject. */
-    private static void tagSubject(HeaderEditor editor, Message message, String tag) {
+    private void tagSubject(HeaderEditor editor, Message message) {
         String rewritten = null;
         List<?> reports = message.getHeader(MailFilterConstants.SPAM_REPORTS, List.class);
         if (reports != null && EngineProducer.actionOf(message) == EngineAction.REWRITE_SUBJECT) {
@@ -112,27 +118,9 @@ final class TagProducer extends DefaultProducer {
             }
             return;
         }
-        if (tag == null || tag.isBlank()) {
-            return;
+        if (subjectTag != null) {
+            subjectTag.applyTo(editor, Boolean.TRUE.equals(message.getHeader(SmtpdConstants.SMTPUTF8, Boolean.class)));
         }
-        String prefix = EncoderUtil.encodeIfNecessary(oneLine(tag.strip()), EncoderUtil.Usage.TEXT_TOKEN, 9);
-        if (!editor.rewriteFirst("Subject", raw -> raw.stripLeading().startsWith(prefix) ? raw
-                : " " + prefix + (raw.isBlank() ? "" : " " + raw.stripLeading()))) {
-            editor.add("Subject", prefix);
-        }
-    }
-
-    private static boolean isFieldName(String name) {
-        if (name == null || name.isEmpty() || name.length() > 76) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c <= 32 || c >= 127 || c == ':') {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Text from an engine or the configuration, made safe for one field value: no line breaks, no controls. */

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -12,12 +13,25 @@ import java.util.function.UnaryOperator;
  * Edits a message's header section as bytes: fields are removed, added on top or have their value rewritten, and
  * every field not touched keeps its bytes exactly (folding, encoded words, 8-bit text, odd spacing). No MIME
  * parsing, no re-encoding: what a DKIM signature or a reader downstream sees changes only where we meant it to.
- * Text we add is ours (ASCII, folded at 78 columns where it can be).
+ * Text we add is ours (ASCII, or UTF-8 in SMTPUTF8 messages; folded at 78 columns where it can be).
  */
 public final class HeaderEditor {
 
-    /** One field as it was: its name (as written) and all its bytes, continuation lines and final CRLF included. */
+    /**
+     * One field as it was: its name (as written) and all its bytes, continuation lines and final CRLF included. A
+     * line without a colon (not a field, but kept as it is) has a null name.
+     */
     private record Field(String name, byte[] raw) {
+
+        boolean named(String other) {
+            return name != null && name.equalsIgnoreCase(other);
+        }
+
+        String rawValue() {
+            String text = new String(raw, StandardCharsets.ISO_8859_1);
+            int colon = text.indexOf(':');
+            return text.substring(colon + 1, text.endsWith("\r\n") ? text.length() - 2 : text.length());
+        }
     }
 
     private final List<Field> fields = new ArrayList<>();
@@ -42,7 +56,26 @@ public final class HeaderEditor {
 
     /** Removes every field whose name (case-insensitive, as given to the predicate in lower case) matches. */
     public HeaderEditor remove(Predicate<String> lowerCaseName) {
-        changed |= fields.removeIf(f -> lowerCaseName.test(f.name().toLowerCase(Locale.ROOT)));
+        changed |= fields.removeIf(f -> f.name() != null && lowerCaseName.test(f.name().toLowerCase(Locale.ROOT)));
+        return this;
+    }
+
+    /**
+     * Removes the fields the test picks. It is asked once for each field, in header order (so it may count), with
+     * the lower-case name and the raw value as {@link #rewriteFirst} gives it.
+     */
+    public HeaderEditor removeIf(BiPredicate<String, String> lowerCaseNameAndRawValue) {
+        int before = fields.size();
+        List<Field> kept = new ArrayList<>(before);
+        for (Field field : fields) {
+            if (field.name() == null
+                    || !lowerCaseNameAndRawValue.test(field.name().toLowerCase(Locale.ROOT), field.rawValue())) {
+                kept.add(field);
+            }
+        }
+        fields.clear();
+        fields.addAll(kept);
+        changed |= kept.size() != before;
         return this;
     }
 
@@ -69,7 +102,7 @@ public final class HeaderEditor {
      */
     public boolean rewriteFirst(String name, UnaryOperator<String> rawValue) {
         for (int i = 0; i < fields.size(); i++) {
-            if (fields.get(i).name().equalsIgnoreCase(name)) {
+            if (fields.get(i).named(name)) {
                 rewrite(i, rawValue);
                 return true;
             }
@@ -84,7 +117,7 @@ public final class HeaderEditor {
     public int rewriteAll(String name, UnaryOperator<String> rawValue) {
         int count = 0;
         for (int i = 0; i < fields.size(); i++) {
-            if (fields.get(i).name().equalsIgnoreCase(name)) {
+            if (fields.get(i).named(name)) {
                 rewrite(i, rawValue);
                 count++;
             }
@@ -92,19 +125,32 @@ public final class HeaderEditor {
         return count;
     }
 
+    /** Rewrites field i's raw value; the same value keeps the field's bytes, line ending and all. */
     private void rewrite(int i, UnaryOperator<String> rawValue) {
         Field field = fields.get(i);
-        String raw = new String(field.raw(), StandardCharsets.ISO_8859_1);
-        int colon = raw.indexOf(':');
-        String value = raw.substring(colon + 1, raw.endsWith("\r\n") ? raw.length() - 2 : raw.length());
-        String rewritten = raw.substring(0, colon + 1) + rawValue.apply(value) + "\r\n";
-        fields.set(i, new Field(field.name(), rewritten.getBytes(StandardCharsets.ISO_8859_1)));
-        changed = true;
+        String value = field.rawValue();
+        String newValue = rawValue.apply(value);
+        if (!newValue.equals(value)) {
+            String raw = new String(field.raw(), StandardCharsets.ISO_8859_1);
+            String rewritten = raw.substring(0, raw.indexOf(':') + 1) + newValue + "\r\n";
+            fields.set(i, new Field(field.name(), rewritten.getBytes(StandardCharsets.ISO_8859_1)));
+            changed = true;
+        }
+    }
+
+    /** The raw value of the first field of this name (as {@link #rewriteFirst} gives it), or null when none. */
+    public String firstValue(String name) {
+        for (Field field : fields) {
+            if (field.named(name)) {
+                return field.rawValue();
+            }
+        }
+        return null;
     }
 
     /** Whether a field of this name is present (case-insensitive). */
     public boolean has(String name) {
-        return fields.stream().anyMatch(f -> f.name().equalsIgnoreCase(name));
+        return fields.stream().anyMatch(f -> f.named(name));
     }
 
     public boolean changed() {
@@ -120,8 +166,11 @@ public final class HeaderEditor {
         return out.toByteArray();
     }
 
-    /** Folds a field of ours at spaces or after commas so no line passes 78 characters where that is possible. */
-    static String fold(String field) {
+    /**
+     * Folds a field of ours at spaces or after commas so no line passes 78 characters where that is possible;
+     * the result ends with CRLF.
+     */
+    public static String fold(String field) {
         StringBuilder out = new StringBuilder(field.length() + 16);
         int lineStart = 0;
         int lastBreak = -1;
@@ -132,11 +181,11 @@ public final class HeaderEditor {
                 lastBreak = out.length();
             }
             if (out.length() - lineStart > 78 && lastBreak > lineStart) {
-                // break after the last comma or before the last space; a continuation line starts with a tab
+                // break before the last space (which starts the continuation line, so the value unfolds to what
+                // it was) or after the last comma (a tab starts the continuation line)
                 int at = lastBreak;
                 if (out.charAt(at - 1) == ' ') {
-                    out.setCharAt(at - 1, '\r');
-                    out.insert(at, "\n\t");
+                    out.insert(at - 1, "\r\n");
                     at += 2;
                 } else {
                     out.insert(at, "\r\n\t");
@@ -149,10 +198,14 @@ public final class HeaderEditor {
         return out.append("\r\n").toString();
     }
 
+    /** The field's name as written, or null for a line without a colon. */
     private static String name(byte[] header, int start, int stop) {
         int i = start;
         while (i < stop && header[i] != ':' && header[i] != '\r' && header[i] != '\n') {
             i++;
+        }
+        if (i >= stop || header[i] != ':') {
+            return null;
         }
         return new String(header, start, i - start, StandardCharsets.ISO_8859_1).strip();
     }

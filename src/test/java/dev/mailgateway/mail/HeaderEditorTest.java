@@ -74,4 +74,39 @@ class HeaderEditorTest {
         assertThat(edit("\r\n", e -> e.remove("Subject"))).isEqualTo("\r\n");
         assertThat(edit("", e -> e.add("X-A", "1"))).isEqualTo("X-A: 1\r\n");
     }
+
+    @Test
+    void removeIfSeesEachFieldInOrderWithItsRawValue() {
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        String edited = edit(HEADER, e -> e.removeIf((name, value) -> {
+            seen.add(name + ":" + value);
+            return name.startsWith("x-spam") && seen.size() == 4;
+        }));
+        assertThat(seen).containsExactly("received: from a\r\n\tby b; Fri, 4 Dec 2026 10:00:00 +0000",
+                "subject: =?UTF-8?B?w6Rw?=\r\n  folded  on", "x-spam-status: No", "x-spam-flag: NO",
+                "from: " + new String("Ünïcode <a@b>".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+        assertThat(edited).isEqualTo(HEADER.replace("x-spam-flag: NO\r\n", ""));
+    }
+
+    @Test
+    void firstValueIsTheRawValueOfTheFirstFieldOfThatName() {
+        HeaderEditor editor = new HeaderEditor(("X-A: 1\r\nx-a: 2\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(editor.firstValue("X-a")).isEqualTo(" 1");
+        assertThat(editor.firstValue("X-B")).isNull();
+    }
+
+    @Test
+    void aRewriteToTheSameValueChangesNothing() {
+        HeaderEditor editor = new HeaderEditor(HEADER.getBytes(StandardCharsets.UTF_8));
+        assertThat(editor.rewriteFirst("Subject", raw -> raw)).isTrue();
+        assertThat(editor.changed()).isFalse();
+    }
+
+    @Test
+    void aLineWithoutColonIsNoFieldAndIsKept() {
+        String header = "Subject\r\nSubject: x\r\n\r\n";
+        assertThat(edit(header, e -> e.rewriteFirst("Subject", raw -> " y")))
+                .isEqualTo("Subject\r\nSubject: y\r\n\r\n");
+        assertThat(edit(header, e -> e.remove("subject"))).isEqualTo("Subject\r\n\r\n");
+    }
 }
