@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailgateway.dns.Dns;
 import dev.mailgateway.mailauth.dkim.DkimResult.Result;
+import dev.mailgateway.mailauth.dkim.PublishedKeys.Run;
 import dev.mailgateway.testing.DnsServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -14,11 +15,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,45 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DkimKeygenTest {
 
-    /** {@code <selector>._domainkey.<domain>. IN TXT "..." "..."}. */
-    static final Pattern RECORD = Pattern.compile("(\\S+)\\. IN TXT ((?:\"[^\"]{1,255}\" ?)+)");
-
     @TempDir
     Path dir;
 
-    /** What one run printed and returned. */
-    record Run(int status, String out, String err) {
-
-        /** The record line's owner name and its strings, exactly as printed. */
-        String name() {
-            Matcher m = record();
-            return m.group(1);
-        }
-
-        List<String> strings() {
-            Matcher m = record();
-            List<String> strings = new ArrayList<>();
-            Matcher string = Pattern.compile("\"([^\"]*)\"").matcher(m.group(2));
-            while (string.find()) {
-                strings.add(string.group(1));
-            }
-            return strings;
-        }
-
-        private Matcher record() {
-            String line = out.lines().filter(l -> !l.startsWith(";")).findFirst().orElseThrow();
-            Matcher m = RECORD.matcher(line);
-            assertThat(m.matches()).as(line).isTrue();
-            return m;
-        }
-    }
-
-    static Run keygen(Path keys, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = DkimKeygen.run(args, keys, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static Run keygen(Path keys, String... args) {
+        return PublishedKeys.keygen(keys, args);
     }
 
     @Test
@@ -102,7 +66,7 @@ class DkimKeygenTest {
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             assertThat(results).extracting(DkimResult::result).containsExactly(Result.PASS, Result.PASS);
         }
-        assertThat(PythonDkim.required().verdicts(List.of(signed), String.join("", rsa.strings())))
+        assertThat(PythonDkim.required().verdicts(List.of(signed), rsa.text()))
                 .containsExactly(true);
     }
 
@@ -132,5 +96,30 @@ class DkimKeygenTest {
         assertThat(selector.err()).isEqualTo("dkim-keygen: 'a.b' is not a selector (one DNS label: letters,"
                 + " digits, '-', '_')\n");
         assertThat(dir).isEmptyDirectory();
+    }
+
+    @Test
+    void theGatewayCommandWritesToTheKeysDirectoryOfTheConfiguration() throws Exception {
+        Path keys = dir.resolve("configured");
+        Path config = Files.writeString(dir.resolve("application.properties"), "gateway.dkim.keys=" + keys + "\n");
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String before = System.getProperty("gateway.config");
+        try {
+            System.setProperty("gateway.config", config.toString());
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            dev.mailgateway.GatewayMain.main(new String[] {"dkim-keygen", "example.test", "s1", "ed25519"});
+        } finally {
+            System.setOut(stdout);
+            if (before == null) {
+                System.clearProperty("gateway.config");
+            } else {
+                System.setProperty("gateway.config", before);
+            }
+        }
+
+        assertThat(keys.resolve("example.test.s1.key")).isRegularFile();
+        assertThat(new Run(0, out.toString(StandardCharsets.UTF_8), "").name())
+                .isEqualTo("s1._domainkey.example.test");
     }
 }
