@@ -67,6 +67,10 @@ final class DkimSignProducer extends DefaultProducer {
     @Override
     public void process(Exchange exchange) throws Exception {
         Message message = exchange.getMessage();
+        if (message.getHeader(SmtpdConstants.STAGE) != null) { // a policy route: there is no message yet
+            notSigned(exchange, "no message at " + message.getHeader(SmtpdConstants.STAGE));
+            return;
+        }
         List<String> domains = FromDomains.of(MessageBytes.headerSection(message)).stream().distinct().toList();
         if (domains.isEmpty()) {
             notSigned(exchange, "no From address that parses");

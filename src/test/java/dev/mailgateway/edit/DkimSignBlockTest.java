@@ -64,6 +64,9 @@ class DkimSignBlockTest {
                         .to("mail-edit:dkim-sign?keys=" + keys)
                         .process(e -> {
                             e.setProperty("allocated", allocated() - e.getProperty("allocatedBefore", Long.class));
+                            if (e.getMessage().getBody() == null) {
+                                return; // asked in a policy route: nothing to verify
+                            }
                             // read here: a spilled message's file is gone once the exchange is done
                             e.setProperty("bodyType", e.getMessage().getBody().getClass());
                             try (InputStream in = MessageBytes.open(e.getMessage())) {
@@ -144,6 +147,9 @@ class DkimSignBlockTest {
         byte[] noFrom = "Subject: none\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
         assertThat(sign(noFrom).getMessage().getHeader(MailEditConstants.DKIM_SIGNED))
                 .isEqualTo("no From address that parses");
+        Exchange policy = template.send("direct:sign", e -> e.getMessage().setHeader(SmtpdConstants.STAGE, "RCPT"));
+        assertThat(policy.getException()).isNull();
+        assertThat(policy.getMessage().getHeader(MailEditConstants.DKIM_SIGNED)).isEqualTo("no message at RCPT");
     }
 
     @Test
