@@ -71,6 +71,10 @@ final class DkimSignProducer extends DefaultProducer {
             notSigned(exchange, "no message at " + message.getHeader(SmtpdConstants.STAGE));
             return;
         }
+        if (keys.isEmpty()) { // as shipped: not even the From is read
+            notSigned(exchange, "no signing keys in " + keys.directory());
+            return;
+        }
         List<String> domains = FromDomains.of(MessageBytes.headerSection(message)).stream().distinct().toList();
         if (domains.isEmpty()) {
             notSigned(exchange, "no From address that parses");

@@ -59,6 +59,7 @@ class DkimSignBlockTest {
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
+                from("direct:nokeys").to("mail-edit:dkim-sign?keys=" + dir.resolve("nokeys"));
                 from("direct:sign")
                         .process(e -> e.setProperty("allocatedBefore", allocated()))
                         .to("mail-edit:dkim-sign?keys=" + keys)
@@ -150,6 +151,16 @@ class DkimSignBlockTest {
         Exchange policy = template.send("direct:sign", e -> e.getMessage().setHeader(SmtpdConstants.STAGE, "RCPT"));
         assertThat(policy.getException()).isNull();
         assertThat(policy.getMessage().getHeader(MailEditConstants.DKIM_SIGNED)).isEqualTo("no message at RCPT");
+    }
+
+    @Test
+    void withoutAnyKeyNothingIsSigned() {
+        byte[] original = message("alice@example.test");
+        Exchange exchange = template.send("direct:nokeys", e -> e.getMessage().setBody(original));
+
+        assertThat(exchange.getMessage().getHeader(MailEditConstants.DKIM_SIGNED))
+                .isEqualTo("no signing keys in " + dir.resolve("nokeys"));
+        assertThat(exchange.getMessage().getBody(byte[].class)).isEqualTo(original);
     }
 
     @Test

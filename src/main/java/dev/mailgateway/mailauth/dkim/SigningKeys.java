@@ -69,6 +69,12 @@ public final class SigningKeys {
         return byDomain.getOrDefault(domain, List.of());
     }
 
+    /** No key at all: nothing to sign, whatever the From (as shipped). */
+    public boolean isEmpty() {
+        reloadIfDue();
+        return byDomain.isEmpty();
+    }
+
     public Path directory() {
         return directory;
     }
