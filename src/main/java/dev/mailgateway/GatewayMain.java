@@ -2,6 +2,7 @@ package dev.mailgateway;
 
 import dev.mailgateway.auth.AddUser;
 import dev.mailgateway.files.OwnerOnly;
+import dev.mailgateway.mailauth.dkim.DkimKeygen;
 import dev.mailgateway.spool.QueueCommand;
 import dev.mailgateway.spool.Spool;
 import dev.mailgateway.spool.SpoolSettings;
@@ -24,7 +25,8 @@ import org.apache.camel.spi.PropertiesComponent;
  * </ul>
  * Another configuration file can be named with {@code -Dgateway.config=path}. {@code add-user NAME} adds a user
  * who may authenticate (see {@link AddUser}); {@code queue list|retry|delete|hold|release} works on the mail
- * waiting (see {@link QueueCommand}).
+ * waiting (see {@link QueueCommand}); {@code dkim-keygen DOMAIN SELECTOR [rsa|ed25519]} makes a DKIM signing key
+ * in {@code gateway.dkim.keys} and prints its DNS record (see {@link DkimKeygen}).
  */
 public final class GatewayMain {
 
@@ -53,6 +55,15 @@ public final class GatewayMain {
         }
         if (args.length > 0 && args[0].equals("queue")) {
             QueueCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("dkim-keygen")) {
+            String keys = QueueCommand.settings().getProperty("gateway.dkim.keys", "").strip();
+            int status = DkimKeygen.run(java.util.Arrays.copyOfRange(args, 1, args.length),
+                    Path.of(keys.isEmpty() ? "config/dkim" : keys), System.out, System.err);
+            if (status != 0) {
+                System.exit(status);
+            }
             return;
         }
         useLoggingConfig(Path.of("config", "logback.xml"));

@@ -51,6 +51,13 @@ public class MailEditConfiguration implements Cloneable {
     @UriParam(label = "dkim-sign", description = "The directory of signing keys, <domain>.<selector>.key (PEM)")
     @Metadata(defaultValue = "config/dkim")
     private String keys = "config/dkim";
+    @UriParam(label = "dkim-sign", description = "The header fields to sign where present, comma-separated (From is"
+            + " always signed); empty: RFC 6376's recommended list (From, Reply-To, Subject, Date, To, Cc, Sender,"
+            + " Message-ID, In-Reply-To, References, the MIME, Resent-* and List-* fields)")
+    private String signedHeaders;
+    @UriParam(label = "dkim-sign", defaultValue = "From", description = "Signed fields listed once more than they"
+            + " occur, so that one added later breaks the signature; comma-separated")
+    private String oversignedHeaders = "From";
 
     public MailEditConfiguration copy() {
         try {
@@ -130,5 +137,21 @@ public class MailEditConfiguration implements Cloneable {
 
     public void setKeys(String keys) {
         this.keys = keys;
+    }
+
+    public String getSignedHeaders() {
+        return signedHeaders;
+    }
+
+    public void setSignedHeaders(String signedHeaders) {
+        this.signedHeaders = signedHeaders;
+    }
+
+    public String getOversignedHeaders() {
+        return oversignedHeaders;
+    }
+
+    public void setOversignedHeaders(String oversignedHeaders) {
+        this.oversignedHeaders = oversignedHeaders;
     }
 }

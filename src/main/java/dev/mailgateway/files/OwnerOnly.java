@@ -74,6 +74,24 @@ public final class OwnerOnly {
         return directory;
     }
 
+    /**
+     * A secret (a private key) in a new file readable by its owner only: written under a temporary name (a dot
+     * file beside it, rw------- from the start) and moved into place, so nobody else ever reads it and a crash
+     * never leaves half of it. An existing file is not replaced ({@link java.nio.file.FileAlreadyExistsException}).
+     */
+    public static void writeSecret(Path file, byte[] content) throws IOException {
+        Path directory = file.toAbsolutePath().getParent();
+        Path temp = posix(directory)
+                ? Files.createTempFile(directory, ".tmp-", ".secret", PosixFilePermissions.asFileAttribute(FILE))
+                : Files.createTempFile(directory, ".tmp-", ".secret");
+        try {
+            Files.write(temp, content);
+            Files.move(temp, file);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
     private static boolean posix(Path path) {
         return path.getFileSystem().supportedFileAttributeViews().contains("posix");
     }

@@ -111,8 +111,11 @@ public final class QueueCommand {
         return factory;
     }
 
-    /** The gateway's configuration: the file, then -D, then GATEWAY_* variables; {{key}} references resolved. */
-    static Properties settings() throws IOException {
+    /**
+     * The gateway's configuration: the file, then -D, then GATEWAY_* variables; {{key}} references resolved. For
+     * the other commands too (dkim-keygen).
+     */
+    public static Properties settings() throws IOException {
         Properties file = new Properties();
         Path config = Path.of(System.getProperty("gateway.config", "config/application.properties"));
         if (Files.exists(config)) {

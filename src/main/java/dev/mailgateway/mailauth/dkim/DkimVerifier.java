@@ -37,7 +37,6 @@ public final class DkimVerifier {
     static final int MAX_HEADER_BYTES = 1 << 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(DkimVerifier.class);
-    private static final byte[] CRLF = {'\r', '\n'};
 
     private final Dns dns;
     private final Clock clock;
@@ -161,25 +160,13 @@ public final class DkimVerifier {
         for (Check check : checks) {
             DkimSignature signature = check.signature;
             MessageDigest digest = sha256();
-            Map<String, Integer> taken = new HashMap<>();
-            for (String name : signature.signedHeaders()) {
-                List<Integer> instances = index.getOrDefault(name, List.of());
-                if (instances.contains(check.field)) {
-                    instances = instances.stream().filter(i -> i != check.field).toList();
-                }
-                int used = taken.merge(name, 1, Integer::sum);
-                if (used <= instances.size()) {
-                    String field = header.field(instances.get(instances.size() - used));
-                    digest.update(signature.header().header(field).getBytes(StandardCharsets.ISO_8859_1));
-                    digest.update(CRLF);
-                }
-            }
+            header.hashSigned(digest, signature.signedHeaders(), index, signature.header(), check.field);
             digest.update(signature.hashedField().getBytes(StandardCharsets.ISO_8859_1));
             check.headerHash = digest.digest();
         }
     }
 
-    private static MessageDigest sha256() {
+    static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -3,6 +3,7 @@ package dev.mailgateway.mailauth.dkim;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,6 +18,8 @@ import java.util.Set;
  * the octets as received.
  */
 final class HeaderSection {
+
+    private static final byte[] CRLF = {'\r', '\n'};
 
     private final byte[] bytes;
     private final int[] starts; // field i is bytes[starts[i], starts[i + 1]), its last CRLF included
@@ -130,6 +133,31 @@ final class HeaderSection {
             }
         }
         return index;
+    }
+
+    /**
+     * §3.7: the fields h= names into the digest, canonicalized, each with its CRLF. Each name takes that field's
+     * instances from the bottom up; a name listed more often than the field occurs adds nothing for the extra ones
+     * (over-signing: a field added later breaks the signature).
+     *
+     * @param index   {@link #indexOf} of at least these names
+     * @param exclude a field that is not among the instances (the signature's own), or -1
+     */
+    void hashSigned(MessageDigest digest, List<String> names, Map<String, List<Integer>> index,
+            Canonicalization canonicalization, int exclude) {
+        Map<String, Integer> taken = new HashMap<>();
+        for (String name : names) {
+            List<Integer> instances = index.getOrDefault(name, List.of());
+            if (instances.contains(exclude)) {
+                instances = instances.stream().filter(i -> i != exclude).toList();
+            }
+            int used = taken.merge(name, 1, Integer::sum);
+            if (used <= instances.size()) {
+                String field = field(instances.get(instances.size() - used));
+                digest.update(canonicalization.header(field).getBytes(StandardCharsets.ISO_8859_1));
+                digest.update(CRLF);
+            }
+        }
     }
 
     /** A growable byte array: the section is copied once into it, with no per-line objects. */

@@ -1,6 +1,7 @@
 package dev.mailgateway.mailauth.dkim;
 
 import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.util.HexFormat;
@@ -65,27 +66,44 @@ enum SignatureAlgorithm {
      * @throws GeneralSecurityException when the key does not suit the algorithm (a bad key, not a bad signature)
      */
     boolean verify(PublicKey key, byte[] headerHash, byte[] signature) throws GeneralSecurityException {
-        Signature verifier;
-        byte[] signed;
-        switch (this) {
-            case RSA_SHA256 -> {
-                verifier = Signature.getInstance("NONEwithRSA");
-                signed = new byte[SHA256_DIGEST_INFO.length + headerHash.length];
-                System.arraycopy(SHA256_DIGEST_INFO, 0, signed, 0, SHA256_DIGEST_INFO.length);
-                System.arraycopy(headerHash, 0, signed, SHA256_DIGEST_INFO.length, headerHash.length);
-            }
-            case ED25519_SHA256 -> {
-                verifier = Signature.getInstance("Ed25519");
-                signed = headerHash;
-            }
-            default -> throw new IllegalStateException(tag + " is refused before any key is fetched");
-        }
+        Signature verifier = engine();
         verifier.initVerify(key);
-        verifier.update(signed);
+        verifier.update(signed(headerHash));
         try {
             return verifier.verify(signature);
         } catch (java.security.SignatureException e) { // b= of the wrong length or shape: it does not verify
             return false;
         }
+    }
+
+    /**
+     * b= for the SHA-256 hash of the signed header data: what {@link #verify} checks, made the same way.
+     *
+     * @throws GeneralSecurityException when the key does not suit the algorithm
+     */
+    byte[] sign(PrivateKey key, byte[] headerHash) throws GeneralSecurityException {
+        Signature signer = engine();
+        signer.initSign(key);
+        signer.update(signed(headerHash));
+        return signer.sign();
+    }
+
+    private Signature engine() throws GeneralSecurityException {
+        return switch (this) {
+            case RSA_SHA256 -> Signature.getInstance("NONEwithRSA");
+            case ED25519_SHA256 -> Signature.getInstance("Ed25519");
+            default -> throw new IllegalStateException(tag + " is refused before any key is fetched");
+        };
+    }
+
+    /** What the engine signs: RSA the DigestInfo around the hash, Ed25519 the hash itself. */
+    private byte[] signed(byte[] headerHash) {
+        if (this != RSA_SHA256) {
+            return headerHash;
+        }
+        byte[] digestInfo = new byte[SHA256_DIGEST_INFO.length + headerHash.length];
+        System.arraycopy(SHA256_DIGEST_INFO, 0, digestInfo, 0, SHA256_DIGEST_INFO.length);
+        System.arraycopy(headerHash, 0, digestInfo, SHA256_DIGEST_INFO.length, headerHash.length);
+        return digestInfo;
     }
 }

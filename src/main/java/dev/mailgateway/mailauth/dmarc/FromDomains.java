@@ -148,7 +148,7 @@ public final class FromDomains {
     }
 
     /** The lookup key of a host name; null for anything else (a domain literal, none, a name DNS cannot have). */
-    static String domainName(String domain) {
+    public static String domainName(String domain) {
         if (domain == null || domain.startsWith("[")) {
             return null;
         }
