@@ -32,6 +32,12 @@ public final class SpoolEnvelope implements Processor {
     public static final String LARGE = "SpoolLarge";
     /** Whether the spool also forwards the message to mail.archive. Boolean. */
     public static final String ARCHIVE = "SpoolArchive";
+    /**
+     * Where the copies route sends copies of the message: the target queues' endpoints ({@code jms:queue:NAME}),
+     * comma-separated, set by {@code mail-event:copy} steps. When set, the spool also forwards the message to
+     * mail.copies; absent on mail that no rule copies (no second store write). String.
+     */
+    public static final String COPIES = "SpoolCopies";
     /** An operator asked for this delivery now (queue retry, release): next hops are tried even if suspended. Boolean. */
     public static final String RETRY_NOW = "SpoolRetryNow";
     /** How often the message found every connection to its next hop busy since its last attempt. Integer. */
