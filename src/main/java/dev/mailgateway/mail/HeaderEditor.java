@@ -73,14 +73,31 @@ public final class HeaderEditor {
             if (field.name().equalsIgnoreCase(name)) {
                 String raw = new String(field.raw(), StandardCharsets.ISO_8859_1);
                 int colon = raw.indexOf(':');
-                String value = raw.substring(colon + 1, raw.endsWith("\r\n") ? raw.length() - 2 : raw.length());
-                String rewritten = raw.substring(0, colon + 1) + rawValue.apply(value) + "\r\n";
+                String rewritten = raw.substring(0, colon + 1) + rawValue.apply(value(raw)) + "\r\n";
                 fields.set(i, new Field(field.name(), rewritten.getBytes(StandardCharsets.ISO_8859_1)));
                 changed = true;
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * The raw value of the first field of this name, as {@link #rewriteFirst} gives it (folding and encoded words
+     * as written, ISO-8859-1 for bytes over 127), or null when there is none.
+     */
+    public String first(String name) {
+        for (Field field : fields) {
+            if (field.name().equalsIgnoreCase(name)) {
+                return value(new String(field.raw(), StandardCharsets.ISO_8859_1));
+            }
+        }
+        return null;
+    }
+
+    /** After the colon, without the final CRLF. */
+    private static String value(String raw) {
+        return raw.substring(raw.indexOf(':') + 1, raw.endsWith("\r\n") ? raw.length() - 2 : raw.length());
     }
 
     /** Whether a field of this name is present (case-insensitive). */
