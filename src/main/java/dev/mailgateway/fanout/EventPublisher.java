@@ -45,7 +45,9 @@ final class EventPublisher {
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final CountDownLatch stopping = new CountDownLatch(1);
-    private volatile long drainUntil = Long.MAX_VALUE;
+    /** Set when stopping: System.nanoTime() after which buffered events are no longer sent. */
+    private volatile long drainUntil;
+    private volatile boolean drainOver;
     private Thread sender;
     // the sender thread's own
     private Connection connection;
@@ -115,7 +117,7 @@ final class EventPublisher {
                     }
                     continue;
                 }
-                if (stopped && System.nanoTime() > drainUntil) {
+                if (stopped && (drainOver || System.nanoTime() - drainUntil > 0)) {
                     dropped.addAndGet(1 + buffer.size());
                     buffer.clear();
                     return;
@@ -132,7 +134,7 @@ final class EventPublisher {
                     failures++;
                     if (!stopped && stopping.await(Math.min(MAX_PAUSE_MILLIS, 1000L << Math.min(failures - 1, 5)),
                             TimeUnit.MILLISECONDS)) {
-                        drainUntil = 0; // stopping while the broker is away: nothing more will go out
+                        drainOver = true; // stopping while the broker is away: nothing more will go out
                     }
                 }
             }

@@ -53,6 +53,7 @@ public final class SpoolEnvelope implements Processor {
         this.largeMessageSize = largeMessageSize;
     }
 
+    /** Archive every message; the shipped routes choose which with a condition and mail-event:archive instead. */
     public void setArchive(boolean archive) {
         this.archive = archive;
     }
@@ -85,7 +86,8 @@ public final class SpoolEnvelope implements Processor {
         message.setHeader(ATTEMPTS, 0);
         Long size = message.getHeader(SmtpdConstants.SIZE, Long.class);
         message.setHeader(LARGE, size != null && size > largeMessageSize);
-        message.setHeader(ARCHIVE, archive);
+        // a step before may have marked it for the archive already (mail-event:archive): never unmarked here
+        message.setHeader(ARCHIVE, archive || Boolean.TRUE.equals(message.getHeader(ARCHIVE, Boolean.class)));
     }
 
     /** Recipients with our postmaster replaced by the postmaster's address, once. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailgateway.spool.AdminAccess;
 import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
@@ -25,9 +26,8 @@ public final class EventCollector implements AutoCloseable {
     private final List<JsonNode> events = new CopyOnWriteArrayList<>();
     private final List<String> types = new CopyOnWriteArrayList<>();
 
-    private EventCollector(Path dataDir, String name) throws Exception {
-        AdminAccess.Access access = AdminAccess.read(dataDir.resolve("broker"));
-        connection = BrokerClients.client(access.url(), access.username(), access.password()).createConnection();
+    private EventCollector(ConnectionFactory factory, String name) throws Exception {
+        connection = factory.createConnection();
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         session.createConsumer(new ActiveMQQueue("Consumer." + name + ".VirtualTopic.mail.events"))
                 .setMessageListener(message -> {
@@ -41,9 +41,14 @@ public final class EventCollector implements AutoCloseable {
         connection.start();
     }
 
-    /** @param dataDir the gateway's gateway.data-dir */
+    /** @param dataDir the gateway's gateway.data-dir (its embedded broker) */
     public static EventCollector start(Path dataDir, String name) throws Exception {
-        return new EventCollector(dataDir, name);
+        AdminAccess.Access access = AdminAccess.read(dataDir.resolve("broker"));
+        return new EventCollector(BrokerClients.client(access.url(), access.username(), access.password()), name);
+    }
+
+    public static EventCollector start(ConnectionFactory broker, String name) throws Exception {
+        return new EventCollector(broker, name);
     }
 
     public List<JsonNode> events() {
