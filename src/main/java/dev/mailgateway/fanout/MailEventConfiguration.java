@@ -18,6 +18,10 @@ public class MailEventConfiguration implements Cloneable {
     @UriParam(label = "copy", description = "The queue that gets a copy of the message (letters, digits, '.', '_',"
             + " '-'; not one of the gateway's own mail.* queues)")
     private String queue = "";
+    @UriParam(label = "copy", description = "Copy only messages with one of these envelope recipients:"
+            + " local@domain, comma-separated, * as a wildcard on either side; case and a +extension are ignored."
+            + " Blank: every message that reaches the step")
+    private String recipients = "";
     @UriParam(label = "delivery", defaultValue = "5d", description = "The relay's maximum age"
             + " (gateway.relay.max-age): a deferred recipient of an older message is reported bounced, as the"
             + " relay bounces it")
@@ -45,6 +49,14 @@ public class MailEventConfiguration implements Cloneable {
 
     public void setQueue(String queue) {
         this.queue = queue;
+    }
+
+    public String getRecipients() {
+        return recipients;
+    }
+
+    public void setRecipients(String recipients) {
+        this.recipients = recipients;
     }
 
     public Duration getMaxAge() {

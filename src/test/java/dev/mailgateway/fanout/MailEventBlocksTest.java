@@ -118,6 +118,31 @@ class MailEventBlocksTest {
     }
 
     @Test
+    void copyForSomeRecipientsMarksOnlyMessagesToOneOfThem() throws Exception {
+        try (TestBroker broker = TestBroker.start(dir);
+                CamelContext context = context(broker, new RouteBuilder() {
+                    @Override
+                    public void configure() {
+                        from("direct:only").to("mail-event:copy?queue=erp&recipients=invoices@example.com,"
+                                + "*@billing.example.com");
+                    }
+                })) {
+            Map<List<String>, Boolean> cases = Map.of(
+                    List.of("invoices@example.com"), true,
+                    List.of("someone@example.com", "INVOICES+2026@Example.Com"), true,
+                    List.of("a@Billing.Example.com"), true,
+                    List.of("x-invoices@example.com", "invoices@example.com.evil", "a@sub.billing.example.com"), false,
+                    List.of("not an address"), false);
+            cases.forEach((recipients, copied) -> {
+                Object mark = context.createProducerTemplate().request("direct:only",
+                        e -> e.getMessage().setHeader(SmtpdConstants.RECIPIENTS, recipients))
+                        .getMessage().getHeader(SpoolEnvelope.COPIES);
+                assertThat(mark).as(recipients.toString()).isEqualTo(copied ? "jms:queue:erp" : null);
+            });
+        }
+    }
+
+    @Test
     void anUnknownBlockOrDecisionIsRefusedAtStart() throws Exception {
         try (TestBroker broker = TestBroker.start(dir);
                 CamelContext context = context(broker, new RouteBuilder() {
