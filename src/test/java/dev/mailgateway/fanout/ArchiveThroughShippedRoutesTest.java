@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailgateway.spool.AdminAccess;
 import dev.mailgateway.testing.Archive;
 import dev.mailgateway.testing.BrokerClients;
+import dev.mailgateway.testing.ShippedRoutes;
 import dev.mailgateway.testing.Sink;
 import dev.mailgateway.testing.SmtpClient;
 import dev.mailgateway.testing.TestGateway;
@@ -121,12 +122,7 @@ class ArchiveThroughShippedRoutesTest {
 
     @Test
     void theInboundRoutesConditionDecidesWhichMessagesAreKept() throws Exception {
-        Path routes = Files.createDirectories(dir.resolve("routes"));
-        try (Stream<Path> shipped = Files.list(Path.of("routes"))) {
-            for (Path file : shipped.toList()) {
-                Files.copy(file, routes.resolve(file.getFileName()));
-            }
-        }
+        Path routes = ShippedRoutes.copyTo(dir);
         Path inbound = routes.resolve("inbound.yaml");
         String condition = "expression: \"'{{gateway.archive.enabled}}' == 'true'\"";
         assertThat(Files.readString(inbound)).contains(condition);
@@ -134,8 +130,7 @@ class ArchiveThroughShippedRoutesTest {
                 "expression: \"'{{gateway.archive.enabled}}' == 'true' && ${header.SmtpdSender} != 'private@src.test'\""));
         Path archive = dir.resolve("data/archive");
         try (Sink next = Sink.start("");
-                TestGateway gateway = gateway(next, Map.of("camel.main.routes-include-pattern",
-                        "file:" + routes + "/*.yaml"))) {
+                TestGateway gateway = gateway(next, Map.ofEntries(ShippedRoutes.from(routes)))) {
             String kept;
             String notKept;
             try (SmtpClient client = SmtpClient.ehlo(gateway.port())) {

@@ -7,6 +7,7 @@ import dev.mailgateway.spool.AdminAccess;
 import dev.mailgateway.testing.Archive;
 import dev.mailgateway.testing.BrokerClients;
 import dev.mailgateway.testing.EventCollector;
+import dev.mailgateway.testing.ShippedRoutes;
 import dev.mailgateway.testing.Sink;
 import dev.mailgateway.testing.SmtpClient;
 import dev.mailgateway.testing.TestGateway;
@@ -51,12 +52,7 @@ class CopiesThroughShippedRoutesTest {
 
     /** The shipped routes, with the rule put where inbound.yaml's comment shows it. */
     private Path routesWithRule() throws Exception {
-        Path routes = Files.createDirectories(dir.resolve("routes"));
-        try (var shipped = Files.list(Path.of("routes"))) {
-            for (Path file : shipped.toList()) {
-                Files.copy(file, routes.resolve(file.getFileName()));
-            }
-        }
+        Path routes = ShippedRoutes.copyTo(dir);
         Path inbound = routes.resolve("inbound.yaml");
         String text = Files.readString(inbound);
         String marker = "        # The archive (routes/archive.yaml)";
@@ -78,7 +74,7 @@ class CopiesThroughShippedRoutesTest {
         int copies = 12;
         try (Sink next = Sink.start("");
                 TestGateway gateway = TestGateway.start(data, Map.of(
-                        "camel.main.routes-include-pattern", "file:" + routes + "/*.yaml",
+                        ShippedRoutes.from(routes).getKey(), ShippedRoutes.from(routes).getValue(),
                         "gateway.transport-map", "example.com=" + next.address() + ",example.com.test=" + next.address(),
                         "gateway.events.enabled", "false"));
                 EventCollector events = EventCollector.start(data, "copies-test")) {

@@ -43,7 +43,8 @@ class MailEventsThroughShippedRoutesTest {
     @BeforeAll
     static void start() throws Exception {
         dns = DnsServer.start();
-        dns.txt("pass.test", "v=spf1 ip4:127.0.0.0/8 -all").txt("_dmarc.pass.test", "v=DMARC1; p=reject");
+        dns.txt("pass.test", "v=spf1 ip4:127.0.0.0/8 -all").txt("_dmarc.pass.test", "v=DMARC1; p=reject")
+                .txt("quarantine.test", "v=spf1 -all").txt("_dmarc.quarantine.test", "v=DMARC1; p=quarantine");
         Path rules = Files.writeString(dir.resolve("content-rules"), "GREETING 1.5 header:Subject /aus K/\n");
         next = Sink.start("tls=none");
         gateway = TestGateway.start(dir.resolve("gateway"), UntrustedClients.config(dir,
@@ -75,13 +76,17 @@ class MailEventsThroughShippedRoutesTest {
 
     /** Over STARTTLS from the untrusted client; returns the queue id. */
     private static String send(String messageId, String... recipients) throws Exception {
+        return sendFrom("pass.test", messageId, recipients);
+    }
+
+    private static String sendFrom(String domain, String messageId, String... recipients) throws Exception {
         try (SmtpClient client = new SmtpClient(InetAddress.getByName(CLIENT), gateway.port())) {
             client.expect("220");
             client.command("EHLO client.test", "250");
             client.command("STARTTLS", "220");
             client.handshake("TLSv1.3");
             client.command("EHLO client.test", "250");
-            return Archive.queueId(client.sendMessage("alice@pass.test", "From: Alice <alice@pass.test>\r\n"
+            return Archive.queueId(client.sendMessage("alice@" + domain, "From: Alice <alice@" + domain + ">\r\n"
                     + "Message-ID: " + messageId + "\r\n"
                     + "Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe_aus_K=C3=B6ln?=\r\n =?UTF-8?Q?_und_Bonn?=\r\n"
                     + "\r\nhello\r\n", recipients));
@@ -167,6 +172,22 @@ class MailEventsThroughShippedRoutesTest {
             assertThat(late.of(first)).as("events from before the queue existed").isEmpty();
             assertThat(early.find(second, "accepted", null)).as("the other consumer still gets its own").isNotNull();
         }
+    }
+
+    @Test
+    void quarantinedMailIsAcceptedWithThatDecisionAndNotDelivered() throws Exception {
+        String id = sendFrom("quarantine.test", "<q@quarantine.test>", "ok-q@dest.test");
+        await().atMost(Duration.ofSeconds(60)).until(() -> early.find(id, "accepted", null) != null);
+        JsonNode accepted = early.find(id, "accepted", null);
+        assertThat(accepted.get("decision").asText()).isEqualTo("quarantine");
+        assertThat(accepted.get("authentication").get("spf").get("result").asText()).isEqualTo("fail");
+        assertThat(accepted.get("authentication").get("dmarc").get("result").asText()).isEqualTo("fail");
+        assertThat(accepted.get("authentication").get("dmarc").get("policy").asText()).isEqualTo("quarantine");
+        // a message sent after it is delivered: had the quarantined one been, its event would have come first
+        String after = send("<after-q@pass.test>", "ok-after-q@dest.test");
+        await().atMost(Duration.ofSeconds(60)).until(() -> early.find(after, "delivered", "ok-after-q@dest.test") != null);
+        assertThat(early.of(id)).hasSize(1);
+        assertThat(next.byRecipient()).doesNotContainKey("ok-q@dest.test");
     }
 
     private static List<String> texts(JsonNode array) {
