@@ -23,16 +23,19 @@
 # shipped routes without the mail-filter steps (src/bench/content.sh runs both in turn). --rspamd=URL also asks the
 # Rspamd at URL (its normal worker) about every message (src/bench/rspamd.sh starts one and compares with Postfix
 # using the same Rspamd as a milter).
+# --events publishes mail events (gateway.events.enabled) and runs a consumer that drains its own queue,
+# Consumer.bench.VirtualTopic.mail.events (src/bench/EventDrain.java, on the gateway's jar), as another system would;
+# --no-events switches events off (src/bench/compare.sh events --no-events --events compares the two).
 #
 #   src/bench/relay.sh [messages=10000] [sessions=20] [size=4096] [--mx] [--policy|--no-policy] [--signed|--auth]
-#                      [--no-content] [--rspamd=URL] [--postfix]
+#                      [--no-content] [--rspamd=URL] [--events|--no-events] [--postfix]
 set -euo pipefail
-ARGS=() ANCHOR= MX= POLICY= SIGNED= AUTH= CONTENT= RSPAMD= JAVA_OPTS=()
+ARGS=() ANCHOR= MX= POLICY= SIGNED= AUTH= CONTENT= RSPAMD= EVENTS= JAVA_OPTS=()
 for a in "$@"; do
   case $a in
     --postfix) ANCHOR=1 ;; --mx) MX=1 ;; --policy) POLICY=on ;; --no-policy) POLICY=off ;;
     --signed) SIGNED=1 ;; --auth) SIGNED=1 AUTH=1 ;; --no-content) CONTENT=off ;; --content) CONTENT=on ;;
-    --rspamd=*) RSPAMD=${a#--rspamd=} ;; *) ARGS+=("$a") ;;
+    --rspamd=*) RSPAMD=${a#--rspamd=} ;; --events) EVENTS=on ;; --no-events) EVENTS=off ;; *) ARGS+=("$a") ;;
   esac
 done
 N=${ARGS[0]:-10000} S=${ARGS[1]:-20} L=${ARGS[2]:-4096}
@@ -89,6 +92,7 @@ PY
   JAVA_OPTS+=("-Dcamel.main.routes-include-pattern=file:$DATA/routes/*.yaml")
 fi
 [ -z "$RSPAMD" ] || export GATEWAY_SPAM_RSPAMD_URL=$RSPAMD
+if [ "$EVENTS" = on ]; then export GATEWAY_EVENTS_ENABLED=true; elif [ "$EVENTS" = off ]; then export GATEWAY_EVENTS_ENABLED=false; fi
 SOURCE_MESSAGE=(-l "$L")
 if [ -n "$SIGNED" ]; then
   openssl genrsa -out "$DATA/dkim.pem" 2048 2>/dev/null
@@ -117,8 +121,15 @@ GATEWAY_SMTP_PORT=$GW_PORT GATEWAY_DATA_DIR=$DATA \
 GATEWAY_SUBMISSION_ENABLED=false GATEWAY_SUBMISSIONS_ENABLED=false GATEWAY_RELAY_TLS=none \
   java -Xmx1g "${JAVA_OPTS[@]}" -jar target/mail-gateway.jar > "$LOG" 2>&1 &
 GW=$!
-trap 'kill $GW $SINK $DNS 2>/dev/null; wait $GW 2>/dev/null || true; rm -rf "$DATA"' EXIT
+DRAIN=
+trap 'kill $GW $SINK $DNS $DRAIN 2>/dev/null; wait $GW 2>/dev/null || true; rm -rf "$DATA"' EXIT
 wait_port "$GW_PORT"; wait_port "$SINK_PORT"
+if [ "$EVENTS" = on ]; then
+  java -cp target/mail-gateway.jar src/bench/EventDrain.java "$DATA/broker" bench > "$DATA/drain.log" 2>&1 &
+  DRAIN=$!
+  for _ in $(seq 1 600); do grep -q ready "$DATA/drain.log" && break; sleep 0.1; done
+  grep -q ready "$DATA/drain.log" || { echo "the event consumer did not start:"; cat "$DATA/drain.log"; exit 1; }
+fi
 
 sent() { grep -c "status=sent" "$LOG" || true; }
 wait_sent() { while [ "$(sent)" -lt "$1" ]; do sleep 0.1; done; }
@@ -134,7 +145,12 @@ cpu() { read -r _ _ _ _ _ _ _ _ _ _ _ _ _ UT ST _ < <(cut -d" " -f1-17 /proc/$GW
 c0=$(cpu)
 t0=$(date +%s.%N); source_run "$N"; t1=$(date +%s.%N); wait_sent $((base + N)); t2=$(date +%s.%N)
 c1=$(cpu)
-python3 -c "import sys, os; n=int(sys.argv[1]); a,b,c=map(float,sys.argv[2:5]); ms=(int(sys.argv[5])/os.sysconf('SC_CLK_TCK'))*1000/n; print(f'gateway{\" (MX via DNS)\" if \"$MX\" else \"\"}{\" policy $POLICY\" if \"$POLICY\" else \"\"}{\" signed\" if \"$SIGNED\" and not \"$AUTH\" else \"\"}{\" auth\" if \"$AUTH\" else \"\"}{\" content $CONTENT\" if \"$CONTENT\" else \"\"}{\" rspamd\" if \"$RSPAMD\" else \"\"}: accept {n/(b-a):.0f} msg/s, end-to-end {n/(c-a):.0f} msg/s, CPU {ms:.2f} ms/msg (N={n} s=$S l=$L)')" "$N" "$t0" "$t1" "$t2" "$((c1 - c0))"
+python3 -c "import sys, os; n=int(sys.argv[1]); a,b,c=map(float,sys.argv[2:5]); ms=(int(sys.argv[5])/os.sysconf('SC_CLK_TCK'))*1000/n; print(f'gateway{\" (MX via DNS)\" if \"$MX\" else \"\"}{\" policy $POLICY\" if \"$POLICY\" else \"\"}{\" signed\" if \"$SIGNED\" and not \"$AUTH\" else \"\"}{\" auth\" if \"$AUTH\" else \"\"}{\" content $CONTENT\" if \"$CONTENT\" else \"\"}{\" rspamd\" if \"$RSPAMD\" else \"\"}{\" events $EVENTS\" if \"$EVENTS\" else \"\"}: accept {n/(b-a):.0f} msg/s, end-to-end {n/(c-a):.0f} msg/s, CPU {ms:.2f} ms/msg (N={n} s=$S l=$L)')" "$N" "$t0" "$t1" "$t2" "$((c1 - c0))"
+if [ -n "$DRAIN" ]; then
+  kill $DRAIN; wait $DRAIN 2>/dev/null || true; DRAIN=
+  # on stderr: compare.sh reads the last line of stdout; an accepted and a delivered event per message
+  echo "$(grep 'events drained' "$DATA/drain.log" || echo 'no event count') of $((2 * (base + N))) expected" >&2
+fi
 if [ -n "$ANCHOR" ]; then
   kill $GW $SINK $DNS 2>/dev/null; wait $GW 2>/dev/null || true
   ../shared/tools/postfix-anchor.sh "$N" "$S" "$L" | tail -1

@@ -2,7 +2,6 @@ package dev.mailgateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.mailgateway.testing.Archive;
 import dev.mailgateway.testing.SmtpClient;
@@ -11,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -63,11 +61,12 @@ class DataDirectoryPermissionsTest {
         try (TestGateway gateway = start(data, archive); SmtpClient client = SmtpClient.ehlo(gateway.port())) {
             String id = Archive.queueId(
                     client.sendMessage("s@src.test", "Subject: t\r\n\r\nnew mail\r\n", "r@dest.test"));
-            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(archive.resolve(id + ".eml")));
+            Path day = Archive.await(archive, id).getParent();
 
             Path broker = data.resolve("broker");
             for (Path directory : List.of(data, broker, broker.resolve("kahadb"), find(broker, "scheduler"),
-                    data.resolve("tmp"), data.resolve("tmp").resolve("mx"), data.resolve("tls"), archive)) {
+                    data.resolve("tmp"), data.resolve("tmp").resolve("mx"), data.resolve("tls"), archive,
+                    day.getParent().getParent(), day.getParent(), day)) {
                 assertThat(permissions(directory)).as(directory.toString()).isEqualTo("rwx------");
             }
             assertThat(permissions(leftover)).isEqualTo("rw-------");

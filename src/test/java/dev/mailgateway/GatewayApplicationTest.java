@@ -1,10 +1,10 @@
 package dev.mailgateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.mailgateway.smtpd.SmtpdConsumer;
 import dev.mailgateway.testing.AngusMail;
+import dev.mailgateway.testing.Archive;
 import dev.mailgateway.testing.SmtpClient;
 import dev.mailgateway.testing.TraceHeader;
 import jakarta.mail.Message.RecipientType;
@@ -14,7 +14,6 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import org.apache.camel.main.Main;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
@@ -59,10 +58,7 @@ class GatewayApplicationTest {
 
     /** The archived file of the message a 250 names: written by the archive consumer, so waited for. */
     private Path archived(String reply) {
-        String queueId = reply.substring(reply.lastIndexOf(' ') + 1).strip();
-        Path file = dataDir.resolve("archive").resolve(queueId + ".eml");
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(file));
-        return file;
+        return Archive.await(dataDir.resolve("archive"), Archive.queueId(reply));
     }
 
     @Test

@@ -1,13 +1,11 @@
 package dev.mailgateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.mailgateway.testing.ChildGateway;
 import dev.mailgateway.testing.SmtpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,8 +34,7 @@ class GatewayProcessIT {
                 String reply = client.sendMessage("a@src.test", "Subject: from a child JVM\r\n\r\nhi\r\n", "b@dest.test");
                 queueId = reply.substring(reply.lastIndexOf(' ') + 1);
             }
-            Path archived = dataDir.resolve("archive").resolve(queueId + ".eml");
-            await().atMost(Duration.ofMinutes(2)).until(() -> Files.exists(archived));
+            dev.mailgateway.testing.Archive.await(dataDir.resolve("archive"), queueId);
 
             try (SmtpClient idle = SmtpClient.ehlo(port)) {
                 gateway.destroy(); // SIGTERM

@@ -1,7 +1,6 @@
 package dev.mailgateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.mailgateway.testing.Archive;
 import dev.mailgateway.testing.GeneratedMessage;
@@ -57,8 +56,7 @@ class LargeMessagesIT {
             }
             assertThat(gateway.isAlive()).as("the gateway is still running (no OutOfMemoryError)").isTrue();
             for (Sent message : sent) {
-                Path file = dataDir.resolve("archive").resolve(message.queueId() + ".eml");
-                await().atMost(Duration.ofMinutes(5)).until(() -> Files.exists(file));
+                Path file = Archive.await(dataDir.resolve("archive"), message.queueId(), Duration.ofMinutes(5));
                 assertThat(Archive.sha256WithoutTrace(file)).as(message.queueId()).isEqualTo(message.sha256());
             }
             assertThat(Files.readString(log)).doesNotContain("OutOfMemoryError");

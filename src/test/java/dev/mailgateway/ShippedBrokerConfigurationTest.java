@@ -15,6 +15,7 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.broker.BrokerFactory;
 import org.apache.activemq.broker.BrokerService;
@@ -142,6 +143,63 @@ class ShippedBrokerConfigurationTest {
         assertThat(count(Queues.RELAY_LARGE)).isEqualTo(1);
         assertThat(count(Queues.ARCHIVE)).as("only what the gateway marked for its archive").isEqualTo(1);
         assertThat(count(Queues.SPOOL)).isZero();
+    }
+
+    @Test
+    void messagesMarkedForCopiesAlsoReachMailCopiesInTheSameSend() throws Exception {
+        URI uri = start("gateway", "compose-secret");
+        try (Connection connection = client(uri, "gateway", "compose-secret").createConnection()) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Message marked = session.createTextMessage("spooled");
+            marked.setStringProperty(dev.mailgateway.spool.SpoolEnvelope.COPIES, "jms:queue:erp.invoices");
+            session.createProducer(new ActiveMQQueue(Queues.SPOOL)).send(marked);
+            session.createProducer(new ActiveMQQueue(Queues.SPOOL)).send(session.createTextMessage("not marked"));
+        }
+        assertThat(count(Queues.RELAY)).isEqualTo(2);
+        assertThat(count(Queues.COPIES)).as("only the marked one").isEqualTo(1);
+    }
+
+    @Test
+    void eventsReachEveryConsumerQueueFromTheMomentItExists() throws Exception {
+        URI uri = start("gateway", "compose-secret");
+        ActiveMQConnectionFactory gateway = client(uri, "gateway", "compose-secret");
+        try (Connection connection = gateway.createConnection()) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            session.createConsumer(new ActiveMQQueue("Consumer.early.VirtualTopic.mail.events")).close();
+            session.createProducer(new org.apache.activemq.command.ActiveMQTopic(Queues.EVENTS))
+                    .send(session.createTextMessage("{\"n\":1}"));
+            session.createConsumer(new ActiveMQQueue("Consumer.late.VirtualTopic.mail.events")).close();
+            session.createProducer(new org.apache.activemq.command.ActiveMQTopic(Queues.EVENTS))
+                    .send(session.createTextMessage("{\"n\":2}"));
+        }
+        assertThat(count("Consumer.early.VirtualTopic.mail.events")).isEqualTo(2);
+        assertThat(count("Consumer.late.VirtualTopic.mail.events")).isEqualTo(1);
+    }
+
+    /** The shipped file and the embedded broker agree on every policy the gateway relies on. */
+    @Test
+    void theShippedPoliciesAreTheEmbeddedBrokersPolicies() throws Exception {
+        System.setProperty(USER, "gateway");
+        System.setProperty(PASSWORD, "compose-secret");
+        BrokerService shipped = load();
+        BrokerService embedded = dev.mailgateway.spool.EmbeddedBroker.configure(new BrokerService(),
+                new dev.mailgateway.spool.SpoolSettings("", dir.resolve("embedded"), "", false,
+                        java.time.Duration.ofSeconds(10), 32L << 20, 16, "gateway", "secret"), "embedded");
+        for (org.apache.activemq.command.ActiveMQDestination destination : List.of(new ActiveMQQueue(Queues.RELAY),
+                new ActiveMQQueue(Queues.RELAY_LARGE), new ActiveMQQueue(Queues.COPIES), new ActiveMQQueue("erp.invoices"),
+                new ActiveMQQueue("Consumer.siem.VirtualTopic.mail.events"),
+                new org.apache.activemq.command.ActiveMQTopic(Queues.EVENTS))) {
+            org.apache.activemq.broker.region.policy.PolicyEntry a = shipped.getDestinationPolicy().getEntryFor(destination);
+            org.apache.activemq.broker.region.policy.PolicyEntry b = embedded.getDestinationPolicy().getEntryFor(destination);
+            assertThat(a).as(destination.toString()).isNotNull();
+            assertThat(a.isProducerFlowControl()).as(destination + " flow control").isFalse();
+            assertThat(b.isProducerFlowControl()).as(destination + " flow control, embedded").isFalse();
+            assertThat(a.getMemoryLimit()).as(destination + " memory").isEqualTo(b.getMemoryLimit());
+            assertThat(a.isLazyDispatch()).as(destination + " lazy dispatch").isEqualTo(b.isLazyDispatch());
+            assertThat(a.getDeadLetterStrategy() == null).as(destination + " DLQ").isEqualTo(b.getDeadLetterStrategy() == null);
+        }
+        assertThat(shipped.getDestinationPolicy().getEntryFor(new ActiveMQQueue("Consumer.siem.VirtualTopic.mail.events"))
+                .getMemoryLimit()).isEqualTo(8L << 20);
     }
 
     @Test

@@ -32,18 +32,28 @@ public final class MessageFiles {
      * @return the file
      */
     public static Path writeOnce(Path directory, String queueId, InputStream content) throws IOException {
+        return writeOnce(directory, queueId, ".eml", content);
+    }
+
+    /**
+     * {@link #writeOnce(Path, String, InputStream)} for {@code <queue-id><suffix>}, e.g. the {@code .json} beside
+     * an archived message. Directories it creates are made durable too (their parents fsynced), so a file in a new
+     * directory survives a crash as well as one in an old directory.
+     */
+    public static Path writeOnce(Path directory, String queueId, String suffix, InputStream content)
+            throws IOException {
         if (!QueueId.isValid(queueId)) {
             throw new IllegalArgumentException("not a queue id, refusing it as a file name: " + queueId);
         }
         // owner-only once per directory (and again if it went away), not a mkdir and a chmod for every message
         if (PREPARED.add(directory.toAbsolutePath()) || !Files.isDirectory(directory)) {
-            OwnerOnly.directory(directory);
+            prepare(directory);
         }
-        Path target = directory.resolve(queueId + ".eml");
+        Path target = directory.resolve(queueId + suffix);
         if (Files.exists(target)) {
             return target;
         }
-        Path temp = directory.resolve(".tmp-" + queueId + ".eml");
+        Path temp = directory.resolve(".tmp-" + queueId + suffix);
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING); OutputStream out = Channels.newOutputStream(channel)) {
@@ -54,9 +64,26 @@ public final class MessageFiles {
         } finally {
             Files.deleteIfExists(temp);
         }
-        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-            dir.force(true); // the rename itself must survive a crash
-        }
+        sync(directory); // the rename itself must survive a crash
         return target;
+    }
+
+    /** Creates the directory owner-only; the ones it had to create are synced into their parents. */
+    private static void prepare(Path directory) throws IOException {
+        Path absolute = directory.toAbsolutePath();
+        Path existing = absolute;
+        while (existing != null && !Files.isDirectory(existing)) {
+            existing = existing.getParent();
+        }
+        OwnerOnly.directory(directory);
+        for (Path created = absolute; existing != null && !created.equals(existing); created = created.getParent()) {
+            sync(created.getParent());
+        }
+    }
+
+    private static void sync(Path directory) throws IOException {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        }
     }
 }

@@ -17,6 +17,7 @@ import org.apache.activemq.broker.region.virtual.CompositeQueue;
 import org.apache.activemq.broker.region.virtual.FilteredDestination;
 import org.apache.activemq.broker.region.virtual.VirtualDestination;
 import org.apache.activemq.broker.region.virtual.VirtualDestinationInterceptor;
+import org.apache.activemq.broker.region.virtual.VirtualTopic;
 import org.apache.activemq.command.ActiveMQDestination;
 import org.apache.activemq.command.ActiveMQQueue;
 import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
@@ -34,6 +35,8 @@ public final class EmbeddedBroker extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
     private static final String LISTEN = "listen";
+    /** Memory each event consumer queue may hold before its events go to the temporary store. */
+    static final long EVENT_QUEUE_MEMORY = 8L * 1024 * 1024;
 
     private final SpoolSettings settings;
     private BrokerService broker;
@@ -150,8 +153,12 @@ public final class EmbeddedBroker extends ServiceSupport {
 
     /**
      * mail.spool forwards, within the send, by the properties the spool step set ({@link SpoolEnvelope}): to
-     * mail.relay or mail.relay.large, and to mail.archive when the gateway archives. config/activemq.xml says the
-     * same for an external broker.
+     * mail.relay or mail.relay.large, to mail.archive when the gateway archives, to mail.copies when a route asked
+     * for copies. Mail events go to the virtual topic VirtualTopic.mail.events, fanned out to every
+     * {@code Consumer.<name>.VirtualTopic.mail.events} queue; a consumer queue that is full (its consumer gone for
+     * long) loses its events, never the others' and never the publisher's time (dropOnResourceLimit).
+     * config/activemq.xml says the same for an external broker. (Setting interceptors replaces ActiveMQ's default
+     * one, which is what made virtual topics work by default: hence the explicit one here.)
      */
     static VirtualDestinationInterceptor spoolFanOut() throws InvalidSelectorException {
         CompositeQueue spool = new CompositeQueue();
@@ -160,9 +167,14 @@ public final class EmbeddedBroker extends ServiceSupport {
         spool.setForwardTo(List.of(
                 filtered(Queues.RELAY, SpoolEnvelope.LARGE + " IS NULL OR " + SpoolEnvelope.LARGE + " = FALSE"),
                 filtered(Queues.RELAY_LARGE, SpoolEnvelope.LARGE + " = TRUE"),
-                filtered(Queues.ARCHIVE, SpoolEnvelope.ARCHIVE + " = TRUE")));
+                filtered(Queues.ARCHIVE, SpoolEnvelope.ARCHIVE + " = TRUE"),
+                filtered(Queues.COPIES, SpoolEnvelope.COPIES + " IS NOT NULL")));
+        VirtualTopic events = new VirtualTopic();
+        events.setName("VirtualTopic.>");
+        events.setPrefix("Consumer.*.");
+        events.setDropOnResourceLimit(true);
         VirtualDestinationInterceptor interceptor = new VirtualDestinationInterceptor();
-        interceptor.setVirtualDestinations(new VirtualDestination[] {spool});
+        interceptor.setVirtualDestinations(new VirtualDestination[] {spool, events});
         return interceptor;
     }
 
@@ -196,8 +208,23 @@ public final class EmbeddedBroker extends ServiceSupport {
         large.setLazyDispatch(true);
         large.setMaxPageSize(4);
         large.setUseCache(false);
+        // Copy queues (any name a route gives mail-event:copy): a copy queue without a consumer fills on disk
+        // and never stalls the copies route (which would hold up nothing else, but copies would stop)
+        PolicyEntry anyQueue = new PolicyEntry();
+        anyQueue.setQueue(">");
+        anyQueue.setProducerFlowControl(false);
+        // Event consumer queues: events are non-persistent, so a queue whose consumer is slow or gone holds a few
+        // megabytes in memory and the rest in the temporary store, never the broker's memory for mail; the
+        // publisher is never slowed (full: the virtual topic drops that queue's events, dropOnResourceLimit)
+        PolicyEntry eventQueues = new PolicyEntry();
+        eventQueues.setQueue("Consumer.*.VirtualTopic.>");
+        eventQueues.setProducerFlowControl(false);
+        eventQueues.setMemoryLimit(EVENT_QUEUE_MEMORY);
+        PolicyEntry eventTopics = new PolicyEntry();
+        eventTopics.setTopic("VirtualTopic.>");
+        eventTopics.setProducerFlowControl(false);
         PolicyMap map = new PolicyMap();
-        map.setPolicyEntries(List.of(mail, large));
+        map.setPolicyEntries(List.of(anyQueue, mail, large, eventQueues, eventTopics));
         return map;
     }
 }

@@ -3,7 +3,8 @@ package dev.mailgateway.spool;
 /**
  * The queue layout. The inbound route makes one persistent send to {@link #SPOOL}, a composite queue the broker
  * forwards, in that same send, by the message's properties: into {@link #RELAY} (or {@link #RELAY_LARGE} for a
- * large message) and, when the gateway archives, into {@link #ARCHIVE}; nothing is stored in mail.spool itself.
+ * large message), when the gateway archives it into {@link #ARCHIVE}, and when a route asked for copies into
+ * {@link #COPIES}; nothing is stored in mail.spool itself.
  * <p>
  * Delivery has three lanes, each with consumers of its own, so that no kind of mail can take all delivery
  * capacity (Postfix's queue manager keeps incoming and deferred mail apart for the same reason):
@@ -27,6 +28,16 @@ public final class Queues {
     public static final String RETRY = "mail.retry";
     public static final String RELAY_LARGE = "mail.relay.large";
     public static final String ARCHIVE = "mail.archive";
+    /**
+     * Messages a route marked for copies to other queues ({@link SpoolEnvelope#COPIES}): the spool forwards them
+     * here within its one send, and the copies route puts each on its target queues in one JMS transaction.
+     */
+    public static final String COPIES = "mail.copies";
+    /**
+     * Mail events (JSON, non-persistent), an ActiveMQ virtual topic: each consumer reads its own queue,
+     * {@code Consumer.<name>.VirtualTopic.mail.events}, which gets every event from the moment it exists.
+     */
+    public static final String EVENTS = "VirtualTopic.mail.events";
     /** Mail an operator put on hold: nobody consumes it until it is released back to delivery. */
     public static final String HOLD = "mail.hold";
     /**

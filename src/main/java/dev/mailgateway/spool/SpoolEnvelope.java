@@ -32,6 +32,12 @@ public final class SpoolEnvelope implements Processor {
     public static final String LARGE = "SpoolLarge";
     /** Whether the spool also forwards the message to mail.archive. Boolean. */
     public static final String ARCHIVE = "SpoolArchive";
+    /**
+     * Where the copies route sends copies of the message: the target queues' endpoints ({@code jms:queue:NAME}),
+     * comma-separated, set by {@code mail-event:copy} steps. When set, the spool also forwards the message to
+     * mail.copies; absent on mail that no rule copies (no second store write). String.
+     */
+    public static final String COPIES = "SpoolCopies";
     /** An operator asked for this delivery now (queue retry, release): next hops are tried even if suspended. Boolean. */
     public static final String RETRY_NOW = "SpoolRetryNow";
     /** How often the message found every connection to its next hop busy since its last attempt. Integer. */
@@ -47,6 +53,7 @@ public final class SpoolEnvelope implements Processor {
         this.largeMessageSize = largeMessageSize;
     }
 
+    /** Archive every message; the shipped routes choose which with a condition and mail-event:archive instead. */
     public void setArchive(boolean archive) {
         this.archive = archive;
     }
@@ -79,7 +86,8 @@ public final class SpoolEnvelope implements Processor {
         message.setHeader(ATTEMPTS, 0);
         Long size = message.getHeader(SmtpdConstants.SIZE, Long.class);
         message.setHeader(LARGE, size != null && size > largeMessageSize);
-        message.setHeader(ARCHIVE, archive);
+        // a step before may have marked it for the archive already (mail-event:archive): never unmarked here
+        message.setHeader(ARCHIVE, archive || Boolean.TRUE.equals(message.getHeader(ARCHIVE, Boolean.class)));
     }
 
     /** Recipients with our postmaster replaced by the postmaster's address, once. */

@@ -52,8 +52,8 @@ class LargeMessageTest {
         listener.close();
     }
 
-    private static Path archived(String reply) {
-        return dir.resolve("archive").resolve(Archive.queueId(reply) + ".eml");
+    private static Path archived(String reply) throws java.io.IOException {
+        return Archive.file(dir.resolve("archive"), Archive.queueId(reply));
     }
 
     @Test

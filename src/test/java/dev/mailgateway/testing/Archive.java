@@ -46,6 +46,32 @@ public final class Archive {
         return line.toString();
     }
 
+    /**
+     * Where the archive keeps a message: {@code <archive>/YYYY/MM/DD/<queue-id>.eml} (the UTC day it was queued);
+     * null while it is not there. The day is looked up, not computed: a test may run across midnight.
+     */
+    public static Path file(Path archive, String queueId) throws IOException {
+        if (!Files.isDirectory(archive)) {
+            return null;
+        }
+        try (java.util.stream.Stream<Path> files = Files.find(archive, 4,
+                (path, attributes) -> path.getFileName().toString().equals(queueId + ".eml"))) {
+            return files.findFirst().orElse(null);
+        }
+    }
+
+    /** The archived message, once it is there (the archive route writes it after the 250). */
+    public static Path await(Path archive, String queueId) {
+        return await(archive, queueId, java.time.Duration.ofMinutes(2));
+    }
+
+    public static Path await(Path archive, String queueId, java.time.Duration atMost) {
+        Path[] found = new Path[1];
+        org.awaitility.Awaitility.await().atMost(atMost)
+                .until(() -> (found[0] = file(archive, queueId)) != null);
+        return found[0];
+    }
+
     /** The queue id at the end of a "250 ... queued as ID" reply. */
     public static String queueId(String reply) {
         return reply.substring(reply.lastIndexOf(' ') + 1).strip();
