@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Copies to a queue by a rule in the inbound route (the shipped routes with one rule added, as an operator adds it):
+ * Copies to a queue by a rule in routes/rules.yaml (the shipped routes with one rule added, as an operator adds it):
  * every message to invoices@example.com onto erp.invoices, which nobody reads. Mail goes on being delivered, the
  * copy queue fills with exactly one copy of each matching message (the spooled bytes and envelope), and a message
  * the rule does not match is not copied. Events are switched off here: none reaches a consumer queue.
@@ -50,14 +50,13 @@ class CopiesThroughShippedRoutesTest {
     @TempDir
     Path dir;
 
-    /** The shipped routes, with the rule put where inbound.yaml's comment shows it. */
+    /** The shipped routes, with the rule added to the operator's rules (routes/rules.yaml), as its comment shows. */
     private Path routesWithRule() throws Exception {
         Path routes = ShippedRoutes.copyTo(dir);
-        Path inbound = routes.resolve("inbound.yaml");
-        String text = Files.readString(inbound);
-        String marker = "        # The archive (routes/archive.yaml)";
-        assertThat(text).contains(marker);
-        Files.writeString(inbound, text.replace(marker, RULE + marker));
+        Path rules = routes.resolve("rules.yaml");
+        String text = Files.readString(rules);
+        assertThat(text).as("the rules route's steps end the file").endsWith("'submission'\").\n");
+        Files.writeString(rules, text + RULE);
         return routes;
     }
 
