@@ -27,6 +27,10 @@
 # Consumer.bench.VirtualTopic.mail.events (src/bench/EventDrain.java, on the gateway's jar), as another system would;
 # --no-events switches events off (src/bench/compare.sh events --no-events --events compares the two).
 #
+# WARMUP=N sends N messages before the measured ones (default 2000); the JIT's C2 compiler still works for tens of
+# seconds after that on two cores, so short runs understate the gateway's steady state (see README, Benchmark).
+# BENCH_JAVA_OPTS in the environment goes to the gateway's JVM (e.g. -XX:StartFlightRecording=filename=x.jfr).
+#
 #   src/bench/relay.sh [messages=10000] [sessions=20] [size=4096] [--mx] [--policy|--no-policy] [--signed|--auth]
 #                      [--no-content] [--rspamd=URL] [--events|--no-events] [--postfix]
 set -euo pipefail
@@ -124,7 +128,7 @@ if [ -n "$AUTH" ]; then
 fi
 GATEWAY_SMTP_PORT=$GW_PORT GATEWAY_DATA_DIR=$DATA \
 GATEWAY_SUBMISSION_ENABLED=false GATEWAY_SUBMISSIONS_ENABLED=false GATEWAY_RELAY_TLS=none \
-  java -Xmx1g "${JAVA_OPTS[@]}" -jar target/mail-gateway.jar > "$LOG" 2>&1 &
+  java -Xmx1g "${JAVA_OPTS[@]}" ${BENCH_JAVA_OPTS:-} -jar target/mail-gateway.jar > "$LOG" 2>&1 &
 GW=$!
 DRAIN=
 trap 'kill $GW $SINK $DNS $DRAIN 2>/dev/null; wait $GW 2>/dev/null || true; rm -rf "$DATA"' EXIT
@@ -143,7 +147,9 @@ source_run() {
     127.0.0.1:"$GW_PORT"
 }
 
-source_run 2000; wait_sent 2000 # warm-up
+# warm-up (WARMUP messages, 2000 unless set): class loading and the first JIT compilations stay out of the figure
+WARMUP=${WARMUP:-2000}
+source_run "$WARMUP"; wait_sent "$WARMUP"
 base=$(sent)
 # the gateway's CPU time (user + system, in clock ticks) over the measured part only: steadier than rates here
 cpu() { read -r _ _ _ _ _ _ _ _ _ _ _ _ _ UT ST _ < <(cut -d" " -f1-17 /proc/$GW/stat); echo $((UT + ST)); }
