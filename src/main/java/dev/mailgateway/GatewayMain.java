@@ -3,6 +3,8 @@ package dev.mailgateway;
 import dev.mailgateway.auth.AddUser;
 import dev.mailgateway.files.OwnerOnly;
 import dev.mailgateway.mailauth.dkim.DkimKeygen;
+import dev.mailgateway.ops.AdminServer;
+import dev.mailgateway.ops.GatewayMetrics;
 import dev.mailgateway.spool.QueueCommand;
 import dev.mailgateway.spool.Spool;
 import dev.mailgateway.spool.SpoolSettings;
@@ -90,6 +92,12 @@ public final class GatewayMain {
                     Spool.install(context, spoolSettings(context));
                 } catch (Exception e) {
                     throw new IllegalStateException("the spool could not be set up", e);
+                }
+                try {
+                    GatewayMetrics.of(context).bindJvm(context);
+                    AdminServer.install(context);
+                } catch (Exception e) {
+                    throw new IllegalStateException("the admin port could not be set up", e);
                 }
             }
         });

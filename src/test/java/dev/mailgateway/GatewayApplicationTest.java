@@ -35,6 +35,7 @@ class GatewayApplicationTest {
     private void start(Map<String, String> overrides) throws Exception {
         main = GatewayMain.create();
         main.addOverrideProperty("gateway.smtp.port", "0");
+        main.addOverrideProperty("gateway.admin.port", "0");
         main.addOverrideProperty("gateway.submission.port", "0");
         main.addOverrideProperty("gateway.submissions.port", "0");
         main.addOverrideProperty("gateway.hostname", "gw.test");

@@ -116,8 +116,10 @@ final class EngineProducer extends DefaultAsyncProducer {
         } catch (Exception e) {
             answer = CompletableFuture.failedFuture(e);
         }
+        long askedAt = System.nanoTime();
         answer.whenCompleteAsync((report, failure) -> {
             try {
+                getEndpoint().getComponent().engineScanned(asked.name(), failure == null, System.nanoTime() - askedAt);
                 if (failure == null) {
                     recordReport(exchange, asked, report);
                 } else {

@@ -3,13 +3,19 @@ package dev.mailgateway.filter;
 import dev.mailgateway.filter.content.ContentLimits;
 import dev.mailgateway.filter.content.ContentRules;
 import dev.mailgateway.filter.content.ContentScanner;
+import dev.mailgateway.ops.GatewayMetrics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
@@ -31,6 +37,7 @@ public class MailFilterComponent extends DefaultComponent {
     private final ContentScanner scanner = new ContentScanner(ContentLimits.DEFAULT);
     private final Map<String, ContentRules.Watched> rulesFiles = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> engineFailures = new ConcurrentHashMap<>();
+    private final Map<String, Timer> engineScans = new ConcurrentHashMap<>();
     private ExecutorService continuations;
     private EventLoopGroup engineIo;
 
@@ -88,9 +95,30 @@ public class MailFilterComponent extends DefaultComponent {
         return scanner;
     }
 
-    /** Counts a failed scan of this engine; the count is what metrics will export. */
+    /** Counts a failed scan of this engine (mail_filter_engine_failures_total). */
     void engineFailed(String engine) {
-        engineFailures.computeIfAbsent(engine, e -> new AtomicLong()).incrementAndGet();
+        engineFailures.computeIfAbsent(engine, e -> {
+            AtomicLong count = new AtomicLong();
+            FunctionCounter.builder("mail.filter.engine.failures", count, AtomicLong::get).tag("engine", engine)
+                    .description("Scans that timed out, could not connect or got garbage; the mail went on as"
+                            + " gateway.spam.on-engine-failure says").register(meters());
+            return count;
+        }).incrementAndGet();
+    }
+
+    /** How long one scan took, answered or failed (mail_filter_engine_latency_seconds). */
+    void engineScanned(String engine, boolean answered, long nanos) {
+        engineScans.computeIfAbsent(engine + answered, k -> Timer.builder("mail.filter.engine.latency")
+                .tag("engine", engine).tag("result", answered ? "answered" : "failed")
+                .description("Time from asking a spam engine to its answer or failure")
+                .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100),
+                        Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
+                        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30))
+                .register(meters())).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private MeterRegistry meters() {
+        return GatewayMetrics.registry(getCamelContext());
     }
 
     /** Failed scans so far, per engine name ({@code rspamd}, {@code spamassassin}). */

@@ -27,8 +27,11 @@ final class ConnectionPool {
     private final Map<NextHop, Deque<OutboundConnection>> idle = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    ConnectionPool(RelaySettings settings) {
+    private final DeliveryMetrics metrics;
+
+    ConnectionPool(RelaySettings settings, DeliveryMetrics metrics) {
         this.settings = settings;
+        this.metrics = metrics;
     }
 
     /**
@@ -64,7 +67,9 @@ final class ConnectionPool {
     }
 
     OutboundConnection open(NextHop hop) throws RelayException {
-        return OutboundConnection.open(hop, settings);
+        OutboundConnection connection = OutboundConnection.open(hop, settings);
+        metrics.connectionOpened(connection.isTls());
+        return connection;
     }
 
     /** Gives the place back; keeps the connection when it may serve another message. */

@@ -152,6 +152,11 @@ final class OutboundConnection implements Closeable {
                 65536);
     }
 
+    /** Whether STARTTLS protects this connection. */
+    boolean isTls() {
+        return tls != null;
+    }
+
     private void greet(TlsPolicy policy) throws IOException, RelayException {
         ehlo();
         if (policy != TlsPolicy.NONE && extensions.containsKey("STARTTLS")) {

@@ -1,6 +1,8 @@
 package dev.mailgateway.relay;
 
 import dev.mailgateway.mail.MailAddress;
+import dev.mailgateway.ops.GatewayMetrics;
+import dev.mailgateway.spool.SpoolEnvelope;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +24,7 @@ public class SmtpRelayProducer extends DefaultProducer {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpRelayProducer.class);
 
     private ConnectionPool pool;
+    private DeliveryMetrics metrics;
     private Delivery delivery;
     private NextHopRouting routing;
     private ScheduledExecutorService janitor;
@@ -42,7 +45,8 @@ public class SmtpRelayProducer extends DefaultProducer {
         SmtpRelayConfiguration config = getEndpoint().getConfiguration();
         RelaySettings settings = RelaySettings.of(config);
         routing = NextHopRouting.of(config, settings.heloName(), getEndpoint().getCamelContext());
-        pool = new ConnectionPool(settings);
+        metrics = new DeliveryMetrics(GatewayMetrics.registry(getEndpoint().getCamelContext()));
+        pool = new ConnectionPool(settings, metrics);
         delivery = new Delivery(pool, new SuspendedHops(config.getSuspendAfterFailures(), config.getSuspendTime()),
                 settings);
         if (config.getPostmasterDirectory() != null && !config.getPostmasterDirectory().isBlank()) {
@@ -129,7 +133,9 @@ public class SmtpRelayProducer extends DefaultProducer {
         return OutboundConnection.local(451, "4.3.0", "internal error " + doing + ": " + e);
     }
 
-    private static void finish(Exchange exchange, List<RecipientOutcome> outcomes) {
+    private void finish(Exchange exchange, List<RecipientOutcome> outcomes) {
+        metrics.attempted(outcomes, exchange.getMessage().getHeader(SpoolEnvelope.QUEUED_AT,
+                System.currentTimeMillis(), Long.class));
         exchange.getMessage().setHeader(SmtpRelayConstants.OUTCOMES, outcomes);
         exchange.getMessage().setHeader(SmtpRelayConstants.DELIVERED, count(outcomes, RecipientOutcome.Status.DELIVERED));
         exchange.getMessage().setHeader(SmtpRelayConstants.DEFERRED, count(outcomes, RecipientOutcome.Status.DEFERRED));

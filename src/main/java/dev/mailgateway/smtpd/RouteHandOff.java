@@ -3,6 +3,7 @@ package dev.mailgateway.smtpd;
 import dev.mailgateway.mail.MailAddress;
 import dev.mailgateway.mail.ReceivedHeaders;
 import dev.mailgateway.mail.SmtpReply;
+import dev.mailgateway.smtpd.internal.ListenerMetrics;
 import dev.mailgateway.smtpd.internal.MessageBudget;
 import dev.mailgateway.smtpd.internal.MessageContent;
 import dev.mailgateway.smtpd.internal.MessageDelivery;
@@ -14,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -37,13 +39,18 @@ final class RouteHandOff implements MessageDelivery {
     private final SmtpdConsumer consumer;
     private final ExecutorService workers;
     private final ScheduledExecutorService deadlines;
+    /** Set by the filtering and authentication blocks when the route is to keep the message on mail.quarantine. */
+    private static final String QUARANTINE = "MailQuarantine";
     private final SmtpReply busy;
+    private final ListenerMetrics metrics;
 
     /**
      * @param deadlines where the route timeout of each message waits; every one is cancelled when its route
      *                  answers, so it holds about as many as there are messages in the routes
      */
-    RouteHandOff(SmtpdConsumer consumer, ExecutorService workers, ScheduledExecutorService deadlines, SmtpReply busy) {
+    RouteHandOff(SmtpdConsumer consumer, ExecutorService workers, ScheduledExecutorService deadlines, SmtpReply busy,
+            ListenerMetrics metrics) {
+        this.metrics = metrics;
         this.consumer = consumer;
         this.workers = workers;
         this.deadlines = deadlines;
@@ -55,7 +62,13 @@ final class RouteHandOff implements MessageDelivery {
         SmtpdComponent component = consumer.getEndpoint().getComponent();
         MessageBudget budget = component.budget();
         long size = message.content().size();
-        RouteAnswer answer = new RouteAnswer(message.queueId(), done);
+        long dataEnded = System.nanoTime();
+        AtomicBoolean quarantined = new AtomicBoolean();
+        RouteAnswer answer = new RouteAnswer(message.queueId(), reply -> {
+            metrics.message(outcome(reply, quarantined.get()), message.tls() != null, size,
+                    System.nanoTime() - dataEnded);
+            done.accept(reply);
+        });
         budget.acquire(size).completeOnTimeout(false, component.getBudgetWait().toMillis(), TimeUnit.MILLISECONDS)
                 .thenAccept(granted -> {
                     if (!granted) {
@@ -77,7 +90,7 @@ final class RouteHandOff implements MessageDelivery {
                     answer.deadline(deadlines.schedule(() -> answer.lateRoute(limit), limit.toMillis(),
                             TimeUnit.MILLISECONDS));
                     try {
-                        workers.execute(() -> route(message, answer, finished));
+                        workers.execute(() -> route(message, answer, quarantined, finished));
                     } catch (RejectedExecutionException e) {
                         LOG.warn("{}: every route worker is busy, answering {}", message.queueId(), busy);
                         finished.run();
@@ -91,7 +104,14 @@ final class RouteHandOff implements MessageDelivery {
                 });
     }
 
-    private void route(ReceivedMessage message, RouteAnswer answer, Runnable finished) {
+    private static ListenerMetrics.Outcome outcome(SmtpReply reply, boolean quarantined) {
+        if (reply.isPositive()) {
+            return quarantined ? ListenerMetrics.Outcome.QUARANTINED : ListenerMetrics.Outcome.ACCEPTED;
+        }
+        return reply.isTransient() ? ListenerMetrics.Outcome.TEMPFAILED : ListenerMetrics.Outcome.REFUSED;
+    }
+
+    private void route(ReceivedMessage message, RouteAnswer answer, AtomicBoolean quarantined, Runnable finished) {
         if (tooManyHops(message)) {
             finished.run();
             answer.give(TOO_MANY_HOPS);
@@ -102,6 +122,8 @@ final class RouteHandOff implements MessageDelivery {
             fill(exchange.getMessage(), message);
             consumer.getAsyncProcessor().process(exchange, doneSync -> {
                 try {
+                    // the route's quarantine step took it (mail.quarantine): counted apart from mail for delivery
+                    quarantined.set(Boolean.TRUE.equals(exchange.getMessage().getHeader(QUARANTINE, Boolean.class)));
                     answer.fromRoute(RouteOutcome.replyFor(exchange, message.queueId()));
                 } finally {
                     consumer.releaseExchange(exchange, false);

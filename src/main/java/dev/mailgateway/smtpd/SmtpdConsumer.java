@@ -1,5 +1,7 @@
 package dev.mailgateway.smtpd;
 
+import dev.mailgateway.ops.GatewayMetrics;
+import dev.mailgateway.smtpd.internal.ListenerMetrics;
 import dev.mailgateway.smtpd.internal.ListenerSettings;
 import dev.mailgateway.smtpd.internal.SmtpServer;
 import java.net.InetSocketAddress;
@@ -26,6 +28,7 @@ public class SmtpdConsumer extends DefaultConsumer {
     private ScheduledThreadPoolExecutor deadlines;
     private RoutePolicyCheck routeCheck;
     private SmtpServer server;
+    private ListenerMetrics metrics;
     private volatile InetSocketAddress localAddress;
 
     public SmtpdConsumer(SmtpdEndpoint endpoint, Processor processor) {
@@ -61,8 +64,9 @@ public class SmtpdConsumer extends DefaultConsumer {
             return thread;
         });
         deadlines.setRemoveOnCancelPolicy(true);
-        RouteHandOff handOff = new RouteHandOff(this, workers, deadlines, settings.replies().busy());
-        server = new SmtpServer(settings, handOff, getEndpoint().getComponent().eventLoops());
+        metrics = new ListenerMetrics(GatewayMetrics.registry(getEndpoint().getCamelContext()), settings.name());
+        RouteHandOff handOff = new RouteHandOff(this, workers, deadlines, settings.replies().busy(), metrics);
+        server = new SmtpServer(settings, handOff, getEndpoint().getComponent().eventLoops(), metrics);
         localAddress = server.bind(config.getBind(), config.getPort());
     }
 
@@ -71,6 +75,10 @@ public class SmtpdConsumer extends DefaultConsumer {
         if (server != null) {
             server.shutdown(getEndpoint().getConfiguration().getShutdownTimeout());
             server = null;
+        }
+        if (metrics != null) {
+            metrics.close();
+            metrics = null;
         }
         if (routeCheck != null) {
             routeCheck.stop();

@@ -59,6 +59,11 @@ public final class EmbeddedBroker extends ServiceSupport {
         return "vm://" + name(settings) + "?create=false&async=false";
     }
 
+    /** The running broker, or null before start and after stop. */
+    BrokerService broker() {
+        return broker;
+    }
+
     @Override
     protected void doStart() throws Exception {
         broker = configure(new BrokerService(), settings, name(settings));

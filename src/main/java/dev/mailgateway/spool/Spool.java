@@ -1,5 +1,6 @@
 package dev.mailgateway.spool;
 
+import dev.mailgateway.ops.GatewayMetrics;
 import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Service;
@@ -23,7 +24,9 @@ public final class Spool {
     public static JmsPoolConnectionFactory install(CamelContext context, SpoolSettings configured) throws Exception {
         SpoolSettings settings = configured.embedded() ? configured.withEmbeddedCredentials() : configured;
         if (settings.embedded()) {
-            context.addService(new EmbeddedBroker(settings), true, true);
+            EmbeddedBroker broker = new EmbeddedBroker(settings);
+            context.addService(broker, true, true);
+            QueueDepths.register(GatewayMetrics.registry(context), broker::broker);
         } else {
             LOG.info("spool on the external broker {}", settings.brokerUrl());
         }

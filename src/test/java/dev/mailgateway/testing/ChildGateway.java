@@ -35,6 +35,7 @@ public final class ChildGateway {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("GATEWAY_SMTP_PORT", String.valueOf(port));
         builder.environment().put("GATEWAY_DATA_DIR", dataDir.toString());
+        builder.environment().put("GATEWAY_ADMIN_PORT", "0"); // child gateways may run side by side
         builder.environment().put("GATEWAY_SUBMISSION_ENABLED", "false");
         builder.environment().put("GATEWAY_SUBMISSIONS_ENABLED", "false");
         return builder;

@@ -30,6 +30,9 @@ public final class TestGateway implements AutoCloseable {
         if (!overrides.containsKey("gateway.smtp.port")) {
             main.addOverrideProperty("gateway.smtp.port", "0");
         }
+        if (!overrides.containsKey("gateway.admin.port")) {
+            main.addOverrideProperty("gateway.admin.port", "0"); // tests run gateways side by side
+        }
         main.addOverrideProperty("gateway.submission.port", "0");
         main.addOverrideProperty("gateway.submissions.port", "0");
         if (!overrides.containsKey("gateway.hostname")) {
@@ -53,6 +56,14 @@ public final class TestGateway implements AutoCloseable {
 
     public int port() {
         return port("mx");
+    }
+
+    /** The admin port's base URL, e.g. http://127.0.0.1:40123 */
+    public String adminUrl() {
+        java.net.InetSocketAddress address = main.getCamelContext().getRegistry()
+                .lookupByNameAndType(dev.mailgateway.ops.AdminServer.BEAN, dev.mailgateway.ops.AdminServer.class)
+                .address();
+        return "http://" + address.getHostString() + ":" + address.getPort();
     }
 
     public Main main() {

@@ -170,6 +170,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
 
     void write(SmtpReply reply) {
         if (!closing) {
+            server.metrics().replied(reply);
             ctx.write(Unpooled.wrappedBuffer(reply.wire()), ctx.voidPromise());
             unflushed = true;
         }
@@ -179,6 +180,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
     void writeAndClose(SmtpReply reply) {
         if (!closing) {
             closing = true;
+            server.metrics().replied(reply);
             ctx.writeAndFlush(Unpooled.wrappedBuffer(reply.wire())).addListener(ChannelFutureListener.CLOSE);
         }
     }

@@ -30,16 +30,18 @@ public final class SmtpServer {
     private final ListenerSettings settings;
     private final MessageDelivery delivery;
     private final EventLoops loops;
+    private final ListenerMetrics metrics;
     private final ConnectionLimiter limiter;
     private final Set<SmtpConnection> connections = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private volatile boolean draining;
     private Channel serverChannel;
 
-    public SmtpServer(ListenerSettings settings, MessageDelivery delivery, EventLoops loops) {
+    public SmtpServer(ListenerSettings settings, MessageDelivery delivery, EventLoops loops, ListenerMetrics metrics) {
         this.settings = settings;
         this.delivery = delivery;
         this.loops = loops;
+        this.metrics = metrics;
         this.limiter = new ConnectionLimiter(settings.maxConnections(), settings.maxConnectionsPerClient());
     }
 
@@ -92,19 +94,27 @@ public final class SmtpServer {
         }
     }
 
-    private static void refuse(Channel channel, SmtpReply reply) {
+    ListenerMetrics metrics() {
+        return metrics;
+    }
+
+    private void refuse(Channel channel, SmtpReply reply) {
+        metrics.connectionRefused(reply);
         channel.writeAndFlush(Unpooled.wrappedBuffer(reply.wire())).addListener(ChannelFutureListener.CLOSE);
     }
 
     void opened(SmtpConnection connection) {
         connections.add(connection);
+        metrics.sessionOpened();
         if (draining) {
             connection.drain();
         }
     }
 
     void closed(SmtpConnection connection) {
-        connections.remove(connection);
+        if (connections.remove(connection)) {
+            metrics.sessionClosed();
+        }
         if (draining && connections.isEmpty()) {
             drained.complete(null);
         }

@@ -19,7 +19,8 @@ final class TestServer implements AutoCloseable {
     private final int port;
 
     private TestServer(MessageDelivery delivery) throws InterruptedException {
-        server = new SmtpServer(settings(), delivery, loops);
+        server = new SmtpServer(settings(), delivery, loops,
+                new ListenerMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "test"));
         port = server.bind("127.0.0.1", 0).getPort();
     }
 
