@@ -5,6 +5,7 @@ import dev.mailgateway.files.OwnerOnly;
 import dev.mailgateway.mailauth.dkim.DkimKeygen;
 import dev.mailgateway.ops.AdminServer;
 import dev.mailgateway.ops.GatewayMetrics;
+import dev.mailgateway.ops.StartupSummary;
 import dev.mailgateway.spool.QueueCommand;
 import dev.mailgateway.spool.Spool;
 import dev.mailgateway.spool.SpoolSettings;
@@ -79,6 +80,11 @@ public final class GatewayMain {
         main.setPropertyPlaceholderLocations("file:" + config);
         main.configure().withRoutesIncludePattern("file:routes/*.yaml");
         main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport gateway) {
+                StartupSummary.log(gateway.getCamelContext());
+            }
+
             @Override
             public void beforeConfigure(BaseMainSupport gateway) {
                 CamelContext context = gateway.getCamelContext();
