@@ -5,6 +5,7 @@ import dev.mailgateway.files.OwnerOnly;
 import dev.mailgateway.mailauth.dkim.DkimKeygen;
 import dev.mailgateway.ops.AdminServer;
 import dev.mailgateway.ops.GatewayMetrics;
+import dev.mailgateway.ops.RouteFileReload;
 import dev.mailgateway.ops.StartupSummary;
 import dev.mailgateway.spool.QueueCommand;
 import dev.mailgateway.spool.Spool;
@@ -104,6 +105,11 @@ public final class GatewayMain {
                     AdminServer.install(context);
                 } catch (Exception e) {
                     throw new IllegalStateException("the admin port could not be set up", e);
+                }
+                try {
+                    RouteFileReload.install(context);
+                } catch (Exception e) {
+                    throw new IllegalStateException("route reloading could not be set up", e);
                 }
             }
         });
