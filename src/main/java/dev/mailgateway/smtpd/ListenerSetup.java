@@ -75,7 +75,8 @@ final class ListenerSetup {
                         config.getMinDataRate(), config.getMaxSessionTime()), config.getGreetPause(), trusted,
                 config.getBareLineEndings(), config.getMaxConnections(), config.getMaxConnectionsPerClient(),
                 new PolicyChain(checks(config, trusted, hostname, replies)), replies, tls(config, hostname), auth,
-                new SpillSettings(spillDirectory(config), config.getSpillThreshold(), 4 * 64 * 1024, spillWriters));
+                new SpillSettings(spillDirectory(config), config.getSpillThreshold(), 4 * 64 * 1024, spillWriters),
+                NetworkList.parse(config.getXclientHosts()));
     }
 
     private List<PolicyCheck> checks(SmtpdConfiguration config, NetworkList trusted, String hostname,

@@ -54,6 +54,10 @@ public class SmtpdConfiguration implements Cloneable {
     private int maxConnectionsPerClient = 50;
     @UriParam(defaultValue = "127.0.0.0/8,::1/128", description = "Clients that may relay anywhere (CIDR list)")
     private String trustedNetworks = "127.0.0.0/8,::1/128";
+    @UriParam(label = "security", description = "Clients that may use XCLIENT (Postfix's extension) to speak for"
+            + " another client: its address, HELO name and login, as a proxy or `explain` does (CIDR list; empty:"
+            + " nobody). Never a network you do not control")
+    private String xclientHosts = "";
     @UriParam(description = "Domains we accept mail for from anyone (.domain: its subdomains)")
     private String relayDomains = "";
     @UriParam(description = "File of valid recipients of relay domains; blank: no validation")
@@ -251,6 +255,14 @@ public class SmtpdConfiguration implements Cloneable {
 
     public void setTrustedNetworks(String trustedNetworks) {
         this.trustedNetworks = trustedNetworks;
+    }
+
+    public String getXclientHosts() {
+        return xclientHosts;
+    }
+
+    public void setXclientHosts(String xclientHosts) {
+        this.xclientHosts = xclientHosts;
     }
 
     public String getRelayDomains() {

@@ -22,7 +22,8 @@ public record ListenerSettings(
         HostReplies replies,
         ServerTls tls,
         AuthSettings auth,
-        SpillSettings spill) {
+        SpillSettings spill,
+        NetworkList xclientHosts) {
 
     /** Refuses settings that would make a listener unsafe or broken, with a message naming the option. */
     public ListenerSettings {

@@ -38,8 +38,8 @@ public final class SmtpSession {
     private final ListenerSettings settings;
     private final SmtpConnection connection;
     private final MessageDelivery delivery;
-    private final InetSocketAddress client;
-    private final boolean trustedClient;
+    private InetSocketAddress client;
+    private boolean trustedClient;
     private final CommandReader commandReader;
 
     private String helo;
@@ -257,7 +257,41 @@ public final class SmtpSession {
 
     /** The EHLO answer for this session as it stands (STARTTLS and AUTH come and go with TLS). */
     public SmtpReply ehloReply() {
-        return settings.replies().ehlo(offersStartTls(), offersAuth());
+        SmtpReply reply = settings.replies().ehlo(offersStartTls(), offersAuth());
+        if (!mayUseXclient()) {
+            return reply;
+        }
+        List<String> lines = new java.util.ArrayList<>(reply.lines());
+        lines.add("XCLIENT ADDR NAME PORT PROTO HELO LOGIN");
+        return SmtpReply.multiline(reply.code(), reply.status(), lines);
+    }
+
+    // ---- XCLIENT ----
+
+    /**
+     * Judged on whom the session is for now: after XCLIENT that is the named client, which may not speak for a third
+     * one (unless it is itself listed). A proxy opens a new connection for each client.
+     */
+    public boolean mayUseXclient() {
+        return settings.xclientHosts().contains(client.getAddress());
+    }
+
+    /**
+     * XCLIENT (Postfix): from here on the session speaks for this client (null: the address stays), with this HELO
+     * name and login (null: none), as if it had just connected: the CONNECT checks run again, then a new greeting.
+     */
+    public void speakFor(java.net.InetAddress address, int port, String heloName, String login) {
+        InetSocketAddress was = client;
+        client = new InetSocketAddress(address != null ? address : client.getAddress(), port > 0 ? port : client.getPort());
+        trustedClient = settings.trustedNetworks().contains(client.getAddress());
+        helo = heloName;
+        esmtp = false;
+        authUser = login;
+        resetTransaction();
+        LOG.info("XCLIENT from {}: now for {}{}", ReceivedHeader.addressLiteral(was), clientText(),
+                login == null ? "" : " as " + Printable.escape(login));
+        check(query(Stage.CONNECT, null, null, null), () -> connection.write(settings.replies().greeting()),
+                this::refuseConnection);
     }
 
     // ---- TLS ----

@@ -35,7 +35,8 @@ final class TestServer implements AutoCloseable {
                 Duration.ZERO, NetworkList.parse("127.0.0.0/8"), BareLineEndings.REJECT, 1000, 50,
                 new PolicyChain(List.of()), HostReplies.forHost(HOSTNAME, 25L * 1024 * 1024, true), ServerTls.NONE,
                 AuthSettings.NONE,
-                new SpillSettings(Path.of("target/test-spill"), 1 << 20, 4 * 64 * 1024, Runnable::run));
+                new SpillSettings(Path.of("target/test-spill"), 1 << 20, 4 * 64 * 1024, Runnable::run),
+                NetworkList.parse(""));
     }
 
     int port() {

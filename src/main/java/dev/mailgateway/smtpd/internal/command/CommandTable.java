@@ -22,6 +22,7 @@ public final class CommandTable {
             Map.entry("STARTTLS", new StartTlsCommand()),
             Map.entry("AUTH", new AuthCommand()),
             Map.entry("BDAT", new BdatCommand()),
+            Map.entry("XCLIENT", new XclientCommand()),
             Map.entry("EXPN", new NotImplementedCommand()),
             // An HTTP request or a proxy handshake sent to the SMTP port: someone is abusing a browser or
             // proxy to talk to us (cross-protocol attack). Hang up, as Postfix's smtpd_forbidden_commands does.
