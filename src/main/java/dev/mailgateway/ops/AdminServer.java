@@ -76,6 +76,10 @@ public final class AdminServer extends ServiceSupport {
         server.setExecutor(threads);
         server.createContext("/", this::handle);
         server.start();
+        if (token == null && !server.getAddress().getAddress().isLoopbackAddress()) {
+            LOG.warn("admin: {} is reachable beyond this machine without a token: set gateway.admin.token, or"
+                    + " keep gateway.admin.bind on loopback", bind);
+        }
         LOG.info("admin: http://{}:{}/metrics, /health/live, /health/ready{}", bind, server.getAddress().getPort(),
                 token == null ? "" : " (bearer token required)");
     }
