@@ -4,6 +4,7 @@ import dev.mailgateway.auth.AddUser;
 import dev.mailgateway.files.OwnerOnly;
 import dev.mailgateway.mailauth.dkim.DkimKeygen;
 import dev.mailgateway.ops.AdminServer;
+import dev.mailgateway.ops.explain.Explain;
 import dev.mailgateway.ops.GatewayMetrics;
 import dev.mailgateway.ops.RouteFileReload;
 import dev.mailgateway.ops.StartupSummary;
@@ -30,7 +31,8 @@ import org.apache.camel.spi.PropertiesComponent;
  * Another configuration file can be named with {@code -Dgateway.config=path}. {@code add-user NAME} adds a user
  * who may authenticate (see {@link AddUser}); {@code queue list|retry|delete|hold|release} works on the mail
  * waiting (see {@link QueueCommand}); {@code dkim-keygen DOMAIN SELECTOR [rsa|ed25519]} makes a DKIM signing key
- * in {@code gateway.dkim.keys} and prints its DNS record (see {@link DkimKeygen}).
+ * in {@code gateway.dkim.keys} and prints its DNS record (see {@link DkimKeygen}); {@code explain MESSAGE ...} says what
+ * the gateway would do with a message without doing it (see {@link Explain}).
  */
 public final class GatewayMain {
 
@@ -61,6 +63,9 @@ public final class GatewayMain {
             QueueCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals("explain")) {
+            System.exit(Explain.main(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
         if (args.length > 0 && args[0].equals("dkim-keygen")) {
             String keys = QueueCommand.settings().getProperty("gateway.dkim.keys", "").strip();
             int status = DkimKeygen.run(java.util.Arrays.copyOfRange(args, 1, args.length),
@@ -74,12 +79,18 @@ public final class GatewayMain {
         create().run(args);
     }
 
-    /** A configured but not started gateway (tests start and stop it). */
-    public static Main create() {
+    /** The operator's configuration and routes, nothing started or installed yet (explain builds on this too). */
+    public static Main base() {
         Main main = new Main();
         String config = System.getProperty("gateway.config", "config/application.properties");
         main.setPropertyPlaceholderLocations("file:" + config);
         main.configure().withRoutesIncludePattern("file:routes/*.yaml");
+        return main;
+    }
+
+    /** A configured but not started gateway (tests start and stop it). */
+    public static Main create() {
+        Main main = base();
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterStart(BaseMainSupport gateway) {
