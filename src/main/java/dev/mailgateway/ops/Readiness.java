@@ -1,6 +1,7 @@
 package dev.mailgateway.ops;
 
 import dev.mailgateway.smtpd.SmtpdConsumer;
+import dev.mailgateway.spool.Spool;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.Session;
@@ -99,7 +100,7 @@ public final class Readiness implements AutoCloseable {
      * the broker instead of failing, so the probe is abandoned (and interrupted) after the timeout.
      */
     private Check broker() {
-        ConnectionFactory factory = context.getRegistry().lookupByNameAndType("jmsConnectionFactory",
+        ConnectionFactory factory = context.getRegistry().lookupByNameAndType(Spool.CONNECTION_FACTORY,
                 ConnectionFactory.class);
         if (factory == null) {
             return new Check(false, "no spool connection factory");
