@@ -60,11 +60,13 @@ public final class RouteTestKit
     private Path routes = Path.of("routes");
     private final Map<String, String> routeFiles = new LinkedHashMap<>();
     private Path config = Path.of("config");
+    private final Map<String, String> configFiles = new LinkedHashMap<>();
     private final Map<String, String> properties = new LinkedHashMap<>();
     private final Map<String, String> users = new LinkedHashMap<>();
     private String relayDomains;
 
     private Path dir;
+    private Path configInUse;
     private DnsServer dns;
     private Sink nextHop;
     private TestGateway gateway;
@@ -105,6 +107,15 @@ public final class RouteTestKit
         return this;
     }
 
+    /**
+     * One configuration file of yours, put in (or over) a copy of the configuration directory: e.g.
+     * {@code configFile("content-rules", rules)} is the shipped configuration with your content rules.
+     */
+    public RouteTestKit configFile(String name, String text) {
+        configFiles.put(name, text);
+        return this;
+    }
+
     /** One configuration key, as -Dkey=value would set it (it wins over application.properties). */
     public RouteTestKit property(String key, String value) {
         properties.put(key, value);
@@ -139,6 +150,7 @@ public final class RouteTestKit
     public RouteTestKit start() throws Exception {
         dir = Files.createTempDirectory("route-test-kit");
         try {
+            configInUse = configDirectory();
             dns = DnsServer.start();
             nextHop = Sink.start("tls=none");
             inbound = new InboundExchanges();
@@ -213,14 +225,32 @@ public final class RouteTestKit
         return copy;
     }
 
+    /** config/ (or the test's own), or a copy of it with the test's configuration files in it. */
+    private Path configDirectory() throws IOException {
+        if (configFiles.isEmpty()) {
+            return config;
+        }
+        Path source = config;
+        Path copy = dir.resolve("config");
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, copy.resolve(source.relativize(file).toString()));
+            }
+        }
+        for (Map.Entry<String, String> file : configFiles.entrySet()) {
+            Files.writeString(copy.resolve(file.getKey()), file.getValue());
+        }
+        return copy;
+    }
+
     private Path configFile() {
-        return config.resolve("application.properties").toAbsolutePath();
+        return configInUse.resolve("application.properties").toAbsolutePath();
     }
 
     /** Keys of another configuration directory whose values name files under config/: read from that directory. */
     private Map<String, String> configPaths() throws IOException {
         Map<String, String> keys = new LinkedHashMap<>();
-        if (config.toAbsolutePath().normalize().equals(Path.of("config").toAbsolutePath().normalize())) {
+        if (configInUse.toAbsolutePath().normalize().equals(Path.of("config").toAbsolutePath().normalize())) {
             return keys;
         }
         Properties file = new Properties();
@@ -230,7 +260,7 @@ public final class RouteTestKit
         for (String key : file.stringPropertyNames()) {
             String value = file.getProperty(key).strip();
             if (value.startsWith("config/")) {
-                keys.put(key, config.resolve(value.substring("config/".length())).toAbsolutePath().toString());
+                keys.put(key, configInUse.resolve(value.substring("config/".length())).toAbsolutePath().toString());
             }
         }
         return keys;
