@@ -47,6 +47,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * As a static field the gateway starts once for the test class; as an instance field, once per test; or start
  * and close it yourself ({@link #start()}, try-with-resources).
+ *
+ * <p>Not camel-test-junit5's CamelTestSupport: that builds a Camel context of its own from the test's routes, with
+ * mock endpoints in place of the real ones; an operator's question is what the whole gateway (Camel Main, the
+ * listeners, the broker, the relay, their configuration) does with a message, so the kit runs exactly that.
  */
 public final class RouteTestKit
         implements AutoCloseable, BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
