@@ -58,6 +58,24 @@ class ExampleRouteTests {
     }
 
     @Test
+    void mailFailingItsDomainsDmarcQuarantinePolicyIsQuarantined() throws Exception {
+        // a domain of its own: the record stays published for the other tests of this gateway
+        gateway.dns().txt("_dmarc.newsletter.example", "v=DMARC1; p=quarantine");
+        Outcome outcome = gateway.messageText("""
+                From: news@newsletter.example
+                To: bob@example.com
+                Subject: Not really from the newsletter
+                Date: Fri, 04 Dec 2026 10:00:00 +0000
+                Message-ID: <dmarc-1@newsletter.example>
+
+                Neither SPF nor DKIM vouch for this sender.
+                """).send();
+
+        assertThat(outcome.decision()).isEqualTo(Decision.QUARANTINED);
+        assertThat(outcome.event("accepted").path("decision").asText()).isEqualTo("quarantine");
+    }
+
+    @Test
     void ourTrustedNetworkMayRelayAnywhereAndItsSpamIsOnlyTagged() throws Exception {
         // mail of our own users and networks is tagged, never refused for its content (gateway.spam.reject-own-mail)
         Outcome outcome = gateway.message(sample("gtube.eml")).fromTrustedNetwork()
