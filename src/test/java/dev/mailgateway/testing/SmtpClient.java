@@ -76,6 +76,11 @@ public final class SmtpClient implements AutoCloseable {
         return this;
     }
 
+    /** The client's own port of this connection (with its address, the session's key in the gateway). */
+    public int localPort() {
+        return socket.getLocalPort();
+    }
+
     /** The TLS session, after a handshake. */
     public SSLSession tlsSession() {
         return ((SSLSocket) socket).getSession();

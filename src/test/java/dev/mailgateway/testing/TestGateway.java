@@ -25,7 +25,16 @@ public final class TestGateway implements AutoCloseable {
     /** With beans bound in the registry first, for overrides such as {@code camel.component.x.clock=#name}. */
     public static TestGateway start(Path dataDir, Map<String, String> overrides, Map<String, Object> beans)
             throws Exception {
+        return start(dataDir, overrides, beans, null);
+    }
+
+    /** With another configuration file than config/application.properties (null: that one), as -Dgateway.config. */
+    public static TestGateway start(Path dataDir, Map<String, String> overrides, Map<String, Object> beans,
+            Path configFile) throws Exception {
         Main main = GatewayMain.create();
+        if (configFile != null) {
+            main.setPropertyPlaceholderLocations("file:" + configFile);
+        }
         beans.forEach(main::bind);
         if (!overrides.containsKey("gateway.smtp.port")) {
             main.addOverrideProperty("gateway.smtp.port", "0");
