@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public final class Outgoing {
 
-    private enum Client { INTERNET, TRUSTED, USER }
+    private enum Client { INTERNET, TRUSTED, USER, NAMED }
 
     private final RouteTestKit kit;
     private final MessageText message;
@@ -25,6 +25,8 @@ public final class Outgoing {
     private Client client = Client.INTERNET;
     private String user;
     private String password;
+    private String namedAddress;
+    private String namedHelo;
 
     Outgoing(RouteTestKit kit, String message) {
         this.kit = kit;
@@ -46,6 +48,18 @@ public final class Outgoing {
     /** From a server on the internet, to the mx listener: the default. */
     public Outgoing fromInternet() {
         client = Client.INTERNET;
+        return this;
+    }
+
+    /**
+     * From this client address with this HELO name, to the mx listener: e.g. one your DNS blocklist test lists in
+     * {@code gateway.dns()}. The kit connects as its own proxy and names the client with XCLIENT, so the listener
+     * judges the session as that client's, as it would on port 25.
+     */
+    public Outgoing fromClient(String address, String helo) {
+        client = Client.NAMED;
+        namedAddress = address;
+        namedHelo = helo;
         return this;
     }
 
@@ -73,7 +87,8 @@ public final class Outgoing {
         if (to.isEmpty()) {
             throw new IllegalArgumentException("no recipients: give to(...), or To or Cc fields in the message");
         }
-        String address = client == Client.TRUSTED ? RouteTestKit.TRUSTED_CLIENT : RouteTestKit.INTERNET_CLIENT;
+        String address = client == Client.TRUSTED ? RouteTestKit.TRUSTED_CLIENT
+                : client == Client.NAMED ? RouteTestKit.PROXY : RouteTestKit.INTERNET_CLIENT;
         int port = kit.gateway().port(client == Client.USER ? "submission" : "mx");
         try (SmtpClient smtp = new SmtpClient(InetAddress.getByName(address), port)) {
             int localPort = smtp.localPort();
@@ -82,6 +97,15 @@ public final class Outgoing {
                 return Outcome.refused(kit, message, reply, Map.of());
             }
             smtp.command("EHLO client.test", "250");
+            if (client == Client.NAMED) {
+                smtp.send("XCLIENT ADDR=" + namedAddress + " HELO=" + namedHelo);
+                reply = smtp.reply(); // the CONNECT checks of the named client, then its greeting
+                if (!reply.startsWith("220")) {
+                    return Outcome.refused(kit, message, reply, Map.of());
+                }
+                smtp.command("EHLO " + namedHelo, "250");
+                address = namedAddress;
+            }
             if (client == Client.USER) {
                 smtp.command("STARTTLS", "220");
                 smtp.handshake();

@@ -59,6 +59,8 @@ public final class RouteTestKit
     static final String TRUSTED_CLIENT = "127.0.0.1";
     /** The address that stands for a server on the internet. */
     static final String INTERNET_CLIENT = "127.0.0.63";
+    /** The kit's own proxy address, which may name any client with XCLIENT ({@link Outgoing#fromClient}). */
+    static final String PROXY = "127.0.0.62";
     static final String EVENT_CONSUMER = "route-test-kit";
 
     private Path routes = Path.of("routes");
@@ -189,6 +191,7 @@ public final class RouteTestKit
         keys.put("gateway.relay.smarthost.password", "");
         keys.put("gateway.relay.mx", "false");
         keys.put("gateway.trusted-networks", TRUSTED_CLIENT + "/32");
+        keys.put("gateway.smtp.xclient-hosts", PROXY + "/32");
         keys.put("gateway.submissions.enabled", "false");
         keys.put("gateway.routes.reload", "false");
         if (relayDomains != null) {
