@@ -1,5 +1,6 @@
 package dev.mailgateway.filter;
 
+import dev.mailgateway.policy.MailPolicyConstants;
 import org.apache.camel.spi.Metadata;
 
 /**
@@ -50,4 +51,14 @@ public final class MailFilterConstants {
     @Metadata(description = "The attachments mail-filter:attachments blocked: file names (or MIME types)",
             javaType = "java.util.List<String>")
     public static final String ATTACHMENTS_BLOCKED = "MailAttachmentsBlocked";
+
+    // the headers every scoring block shares (defined with mail-policy), here so that this component's metadata
+    // and docs name them too
+    @Metadata(description = "The running score: each block adds its points", javaType = "Double")
+    public static final String SCORE = MailPolicyConstants.SCORE;
+    @Metadata(description = "What the blocks found, one line each", javaType = "java.util.List<String>")
+    public static final String REASONS = MailPolicyConstants.REASONS;
+    @Metadata(description = "The first refusal a block proposed: copy it to SmtpdReply to refuse (blocks with"
+            + " reject=true do)", javaType = "String")
+    public static final String REPLY = MailPolicyConstants.REPLY;
 }
