@@ -1,5 +1,7 @@
 package dev.mailgateway.fanout;
 
+import org.apache.camel.spi.Metadata;
+
 /** Headers of the {@code mail-event} blocks. */
 public final class MailEventConstants {
 
@@ -11,5 +13,8 @@ public final class MailEventConstants {
      * spooled message (a JMS property) to the archive, which keeps it beside the message as
      * {@code <queue-id>.json}. String.
      */
+    @Metadata(description = "The accepted event as JSON, set by mail-event:archive before the spool send; the archive keeps it"
+                    + " beside the message as <queue-id>.json",
+            javaType = "String")
     public static final String ACCEPTED_EVENT = "MailAcceptedEvent";
 }

@@ -24,11 +24,24 @@ public final class ClientTls {
     private final SSLContext unverified;
     private final SSLContext verified;
     private final String[] protocols;
+    /** Whether {@link #verified} sets its own protocols (Camel's SSLContextParameters do): then they stand. */
+    private final boolean verifiedDecidesProtocols;
 
-    private ClientTls(SSLContext unverified, SSLContext verified, String[] protocols) {
+    private ClientTls(SSLContext unverified, SSLContext verified, String[] protocols, boolean verifiedDecidesProtocols) {
         this.unverified = unverified;
         this.verified = verified;
         this.protocols = protocols;
+        this.verifiedDecidesProtocols = verifiedDecidesProtocols;
+    }
+
+    /**
+     * With a verifying context made elsewhere (Camel's {@code SSLContextParameters}: its trust managers, a client
+     * certificate, its protocols and cipher suites); {@code may} and {@code encrypt} keep the unverified context.
+     *
+     * @param protocols for {@code may} and {@code encrypt}, comma-separated
+     */
+    public static ClientTls of(SSLContext verified, String protocols) {
+        return new ClientTls(RelaySettings.unverifiedTls(), verified, protocols.split("\\s*,\\s*"), true);
     }
 
     /**
@@ -41,7 +54,7 @@ public final class ClientTls {
         trust.init(caFile == null || caFile.isBlank() ? null : trustStore(Path.of(caFile.strip())));
         SSLContext verified = SSLContext.getInstance("TLS");
         verified.init(null, trust.getTrustManagers(), null);
-        return new ClientTls(unverified, verified, protocols.split("\\s*,\\s*"));
+        return new ClientTls(unverified, verified, protocols.split("\\s*,\\s*"), false);
     }
 
     private static KeyStore trustStore(Path pem) throws IOException, GeneralSecurityException {
@@ -66,7 +79,9 @@ public final class ClientTls {
         SSLSocket socket = (SSLSocket) (verify ? verified : unverified).getSocketFactory()
                 .createSocket(plain, hop.name(), hop.port(), true);
         SSLParameters parameters = socket.getSSLParameters();
-        parameters.setProtocols(protocols);
+        if (!(verify && verifiedDecidesProtocols)) {
+            parameters.setProtocols(protocols);
+        }
         if (verify) {
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
         }

@@ -84,7 +84,7 @@ public final class RecipientProbe extends ServiceSupport {
 
     @Override
     protected void doStart() throws Exception {
-        settings = RelaySettings.of(config);
+        settings = RelaySettings.of(config, context);
         routing = NextHopRouting.of(config, settings.heloName(), context);
         if (config.getPostmasterDirectory() != null && !config.getPostmasterDirectory().isBlank()) {
             postmaster = new PostmasterBox(settings.heloName(), Path.of(config.getPostmasterDirectory()));

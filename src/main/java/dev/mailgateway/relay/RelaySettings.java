@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
+import org.apache.camel.CamelContext;
 
 /**
  * How the relay talks to next hops. Every step has a time limit (Postfix's smtp_*_timeout defaults): connect,
@@ -29,12 +30,15 @@ public record RelaySettings(String heloName, int maxRecipients, int maxConnectio
         Duration dataTimeout, ClientTls tls) {
 
     /** The settings a relay configuration describes (delivery and recipient verification use the same). */
-    static RelaySettings of(SmtpRelayConfiguration config) throws IOException, GeneralSecurityException {
+    static RelaySettings of(SmtpRelayConfiguration config, CamelContext context)
+            throws IOException, GeneralSecurityException {
+        ClientTls tls = config.getSslContextParameters() != null
+                ? ClientTls.of(config.getSslContextParameters().createSSLContext(context), config.getTlsProtocols())
+                : ClientTls.of(config.getTlsCaFile(), config.getTlsProtocols());
         return new RelaySettings(LocalHost.name(config.getHeloName()), config.getMaxRecipients(),
                 config.getMaxConnectionsPerDestination(), config.getDestinationWait(), config.getMaxReuse(),
                 config.getIdleTimeout(), config.getConnectTimeout(), config.getGreetingTimeout(),
-                config.getCommandTimeout(), config.getDataTimeout(),
-                ClientTls.of(config.getTlsCaFile(), config.getTlsProtocols()));
+                config.getCommandTimeout(), config.getDataTimeout(), tls);
     }
 
     /** A client context that takes any certificate: "may" and "encrypt" encrypt, they do not authenticate. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
+import org.apache.camel.support.jsse.SSLContextParameters;
 
 /** Options of the smtp-relay producer and of its recipient probe: where mail goes and how it is sent. */
 @UriParams
@@ -15,60 +16,80 @@ public class SmtpRelayConfiguration implements Cloneable {
     private String transportMap = "";
     @UriParam(description = "host:port every other domain goes to; blank: none")
     private String smarthost = "";
-    @UriParam(description = "AUTH user at the smarthost; blank: no AUTH")
+    @UriParam(label = "producer,security", description = "AUTH user at the smarthost; blank: no AUTH")
     private String smarthostUsername = "";
-    @UriParam(description = "AUTH password at the smarthost", secret = true)
+    @UriParam(label = "producer,security", description = "AUTH password at the smarthost", secret = true)
     private String smarthostPassword = "";
-    @UriParam(defaultValue = "VERIFY", description = "TLS towards the smarthost: NONE, MAY, ENCRYPT, VERIFY. A password"
+    @UriParam(label = "producer,security",
+            defaultValue = "VERIFY", description = "TLS towards the smarthost: NONE, MAY, ENCRYPT, VERIFY. A password"
             + " is sent only over VERIFY, or over ENCRYPT when set explicitly (warned at start)")
     private TlsPolicy smarthostTls = TlsPolicy.VERIFY;
-    @UriParam(defaultValue = "MAY", description = "TLS towards other next hops: NONE, MAY (opportunistic), ENCRYPT,"
+    @UriParam(label = "producer,security",
+            defaultValue = "MAY", description = "TLS towards other next hops: NONE, MAY (opportunistic), ENCRYPT,"
             + " VERIFY (certificate chain and host name checked)")
     private TlsPolicy tls = TlsPolicy.MAY;
-    @UriParam(description = "Per-domain TLS, domain=none|may|encrypt|verify, comma-separated")
+    @UriParam(label = "producer,security",
+            description = "Per-domain TLS, domain=none|may|encrypt|verify, comma-separated")
     private String tlsPolicies = "";
     @UriParam(description = "Directory where mail for postmaster@<heloName> is kept; blank: it is relayed like any mail")
     private String postmasterDirectory = "";
-    @UriParam(description = "PEM file of the CA certificates VERIFY trusts; blank: the JDK's trust store")
+    @UriParam(label = "producer,security",
+            description = "PEM file of the CA certificates VERIFY trusts; blank: the JDK's trust store")
     private String tlsCaFile = "";
-    @UriParam(defaultValue = "TLSv1.3,TLSv1.2", description = "TLS versions offered to next hops")
+    @UriParam(label = "producer,security",
+            defaultValue = "TLSv1.3,TLSv1.2", description = "TLS versions offered to next hops")
     private String tlsProtocols = "TLSv1.3,TLSv1.2";
+    @UriParam(label = "producer,security", description = "Camel's TLS configuration (trust managers, key managers"
+            + " for a client certificate, protocols, cipher suites) for next hops with VERIFY, e.g. #tlsParameters:"
+            + " when set, it is used instead of tlsCaFile and tlsProtocols; MAY and ENCRYPT stay unauthenticated")
+    private SSLContextParameters sslContextParameters;
     @UriParam(defaultValue = "true", description = "Look up MX hosts for domains the transport map and smarthost do not take")
     private boolean mx = true;
     @UriParam(description = "DNS server for MX lookups, host[:port]; blank: the system's resolvers")
     private String dnsServer = "";
-    @UriParam(defaultValue = "5s", description = "DNS query timeout")
+    @UriParam(label = "producer,advanced", defaultValue = "5s", description = "DNS query timeout")
     private Duration dnsTimeout = Duration.ofSeconds(5);
-    @UriParam(defaultValue = "25", description = "Port of MX hosts (25; another only for test set-ups)")
+    @UriParam(label = "producer,advanced",
+            defaultValue = "25", description = "Port of MX hosts (25; another only for test set-ups)")
     private int mxPort = 25;
-    @UriParam(defaultValue = "50", description = "Received: fields a message may have; more is a loop (5.4.6)")
+    @UriParam(label = "producer,advanced",
+            defaultValue = "50", description = "Received: fields a message may have; more is a loop (5.4.6)")
     private int maxHops = 50;
     @UriParam(defaultValue = "50", description = "Recipients per transaction")
     private int maxRecipients = 50;
-    @UriParam(defaultValue = "10", description = "Connections per next-hop address at once (keep it well below the"
+    @UriParam(label = "producer,advanced",
+            defaultValue = "10", description = "Connections per next-hop address at once (keep it well below the"
             + " relay's consumers, so one slow destination cannot hold them all)")
     private int maxConnectionsPerDestination = 10;
-    @UriParam(defaultValue = "1s", description = "How long a delivery waits for a connection to a next hop that has"
+    @UriParam(label = "producer,advanced",
+            defaultValue = "1s", description = "How long a delivery waits for a connection to a next hop that has"
             + " all of its connections busy; then the mail goes back to its queue for a little while")
     private Duration destinationWait = Duration.ofSeconds(1);
-    @UriParam(defaultValue = "3", description = "Failed connection attempts in a row after which a next hop is"
+    @UriParam(label = "producer,advanced",
+            defaultValue = "3", description = "Failed connection attempts in a row after which a next hop is"
             + " suspended (its mail deferred without trying)")
     private int suspendAfterFailures = 3;
-    @UriParam(defaultValue = "2m", description = "How long a next hop stays suspended")
+    @UriParam(label = "producer,advanced", defaultValue = "2m", description = "How long a next hop stays suspended")
     private Duration suspendTime = Duration.ofMinutes(2);
-    @UriParam(defaultValue = "100", description = "Transactions per connection before it is closed")
+    @UriParam(label = "producer,advanced",
+            defaultValue = "100", description = "Transactions per connection before it is closed")
     private int maxReuse = 100;
-    @UriParam(defaultValue = "10s", description = "How long an idle connection is kept for the next message")
+    @UriParam(label = "producer,advanced",
+            defaultValue = "10s", description = "How long an idle connection is kept for the next message")
     private Duration idleTimeout = Duration.ofSeconds(10);
-    @UriParam(defaultValue = "30s", description = "Connect timeout")
+    @UriParam(label = "producer,advanced", defaultValue = "30s", description = "Connect timeout")
     private Duration connectTimeout = Duration.ofSeconds(30);
-    @UriParam(defaultValue = "5m", description = "Timeout for the server's greeting (Postfix smtp_helo_timeout)")
+    @UriParam(label = "producer,advanced",
+            defaultValue = "5m", description = "Timeout for the server's greeting (Postfix smtp_helo_timeout)")
     private Duration greetingTimeout = Duration.ofMinutes(5);
-    @UriParam(defaultValue = "5m", description = "Timeout for each reply but the greeting and the last, and for each write")
+    @UriParam(label = "producer,advanced",
+            defaultValue = "5m", description = "Timeout for each reply but the greeting and the last, and for each write")
     private Duration commandTimeout = Duration.ofMinutes(5);
-    @UriParam(defaultValue = "10m", description = "Timeout for the reply to the end of the data")
+    @UriParam(label = "producer,advanced",
+            defaultValue = "10m", description = "Timeout for the reply to the end of the data")
     private Duration dataTimeout = Duration.ofMinutes(10);
-    @UriParam(defaultValue = "10s", description = "Recipient verification (the component's recipient probe): the"
+    @UriParam(label = "producer,advanced",
+            defaultValue = "10s", description = "Recipient verification (the component's recipient probe): the"
             + " longest one probe may take, queued, connecting and talking; then it is answered 450 (not known) and"
             + " its connection closed. The SMTP client waits this long for its RCPT reply")
     private Duration verifyTimeout = Duration.ofSeconds(10);
@@ -303,5 +324,13 @@ public class SmtpRelayConfiguration implements Cloneable {
 
     public void setDataTimeout(Duration dataTimeout) {
         this.dataTimeout = dataTimeout;
+    }
+
+    public SSLContextParameters getSslContextParameters() {
+        return sslContextParameters;
+    }
+
+    public void setSslContextParameters(SSLContextParameters sslContextParameters) {
+        this.sslContextParameters = sslContextParameters;
     }
 }

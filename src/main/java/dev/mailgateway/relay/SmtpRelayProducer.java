@@ -43,7 +43,7 @@ public class SmtpRelayProducer extends DefaultProducer {
     protected void doStart() throws Exception {
         super.doStart();
         SmtpRelayConfiguration config = getEndpoint().getConfiguration();
-        RelaySettings settings = RelaySettings.of(config);
+        RelaySettings settings = RelaySettings.of(config, getEndpoint().getCamelContext());
         routing = NextHopRouting.of(config, settings.heloName(), getEndpoint().getCamelContext());
         metrics = new DeliveryMetrics(GatewayMetrics.registry(getEndpoint().getCamelContext()));
         pool = new ConnectionPool(settings, metrics);

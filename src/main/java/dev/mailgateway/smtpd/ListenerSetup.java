@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.camel.spi.ExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,11 +50,13 @@ final class ListenerSetup {
     private final ExecutorService workers;
     private final ExecutorService spillWriters;
     private final ScheduledExecutorService maintenance;
+    private final ExceptionHandler errors;
     private RoutePolicyCheck routeCheck;
 
     ListenerSetup(SmtpdEndpoint endpoint, ExecutorService workers, ExecutorService spillWriters,
-            ScheduledExecutorService maintenance) {
+            ScheduledExecutorService maintenance, ExceptionHandler errors) {
         this.endpoint = endpoint;
+        this.errors = errors;
         this.workers = workers;
         this.spillWriters = spillWriters;
         this.maintenance = maintenance;
@@ -102,7 +105,7 @@ final class ListenerSetup {
         }
         if (!isBlank(config.getPolicyUri())) {
             routeCheck = new RoutePolicyCheck(endpoint.getCamelContext().getEndpoint(config.getPolicyUri()),
-                    workers, config.getPolicyTimeout(), replies.busy());
+                    workers, config.getPolicyTimeout(), replies.busy(), errors);
             routeCheck.start();
             checks.add(routeCheck);
         }
@@ -123,9 +126,13 @@ final class ListenerSetup {
         }
     }
 
-    private static ServerTls tls(SmtpdConfiguration config, String hostname) throws Exception {
+    private ServerTls tls(SmtpdConfiguration config, String hostname) throws Exception {
         if (config.getTls() == TlsMode.NONE) {
             return ServerTls.NONE;
+        }
+        if (config.getSslContextParameters() != null) {
+            return new ServerTls(config.getTls(), TlsContexts.server(
+                    config.getSslContextParameters().createSSLContext(endpoint.getCamelContext())));
         }
         return new ServerTls(config.getTls(), TlsContexts.server(config.getTlsCertificate(), config.getTlsKey(),
                 config.getTlsKeyPassword(), Path.of(config.getTlsSelfSignedDirectory()), hostname,

@@ -98,7 +98,8 @@ final class RouteHandOff implements MessageDelivery {
                     }
                 }).exceptionally(e -> {
                     // a future swallows what its stages throw: without this the client would wait forever
-                    LOG.error("{}: the message could not be handed to the route", message.queueId(), e);
+                    consumer.getExceptionHandler().handleException(
+                            message.queueId() + ": the message could not be handed to the route", e);
                     answer.give(RouteOutcome.NOT_QUEUED);
                     return null;
                 });
@@ -131,7 +132,8 @@ final class RouteHandOff implements MessageDelivery {
                 }
             });
         } catch (RuntimeException e) {
-            LOG.error("{}: could not hand the message to the route", message.queueId(), e);
+            consumer.getExceptionHandler().handleException(
+                    message.queueId() + ": could not hand the message to the route", exchange, e);
             finished.run();
             answer.give(RouteOutcome.NOT_QUEUED);
         }

@@ -15,6 +15,7 @@ import org.apache.camel.AsyncProducer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.spi.ExceptionHandler;
 import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,14 +36,17 @@ final class RoutePolicyCheck implements PolicyCheck {
     private final Endpoint endpoint;
     private final Executor workers;
     private final Duration timeout;
+    private final ExceptionHandler errors;
     private final SmtpReply busy;
     private AsyncProducer producer;
 
-    RoutePolicyCheck(Endpoint endpoint, Executor workers, Duration timeout, SmtpReply busy) {
+    /** @param errors the listener's exception handler: where a policy route that cannot be called is reported */
+    RoutePolicyCheck(Endpoint endpoint, Executor workers, Duration timeout, SmtpReply busy, ExceptionHandler errors) {
         this.endpoint = endpoint;
         this.workers = workers;
         this.timeout = timeout;
         this.busy = busy;
+        this.errors = errors;
     }
 
     void start() throws Exception {
@@ -73,7 +77,7 @@ final class RoutePolicyCheck implements PolicyCheck {
         try {
             producer.process(exchange, doneSync -> answer.complete(resultOf(exchange, query)));
         } catch (RuntimeException e) {
-            LOG.error("policy route {} could not be called", endpoint, e);
+            errors.handleException("policy route " + endpoint + " could not be called", exchange, e);
             answer.complete(PolicyResult.refuse(FAILED));
         }
     }

@@ -23,10 +23,11 @@ public class SmtpdComponent extends DefaultComponent {
     @Metadata(description = "Netty threads that accept and serve connections for all listeners (default: half the cores)")
     private int ioThreads = EventLoops.defaultThreads();
 
-    @Metadata(description = "Bytes of messages between the end of DATA and the route's answer, all listeners "
+    @Metadata(defaultValue = "0", description = "Bytes of messages between the end of DATA and the route's answer, all listeners "
             + "together (the route holds a message in memory to spool it); 0: a sixteenth of the heap")
     private long maxBytesInFlight;
-    @Metadata(description = "How long a message may wait for room in that budget before 452 4.3.1")
+    @Metadata(defaultValue = "60s", description = "How long a message may wait for room in that budget before"
+            + " 452 4.3.1")
     private Duration budgetWait = Duration.ofSeconds(60);
 
     private EventLoops eventLoops;

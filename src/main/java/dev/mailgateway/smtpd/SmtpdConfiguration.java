@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
+import org.apache.camel.support.jsse.SSLContextParameters;
 
 /**
  * Options of one smtpd listener. The component holds defaults; each endpoint gets its own copy with the URI's
@@ -26,33 +27,41 @@ public class SmtpdConfiguration implements Cloneable {
     private long maxMessageSize = 25L * 1024 * 1024;
     @UriParam(defaultValue = "100", description = "Recipients per message; more get 452 4.5.3")
     private int maxRecipients = 100;
-    @UriParam(defaultValue = "50", description = "Received: fields a message may have (ours included); more is a"
+    @UriParam(label = "consumer,advanced",
+            defaultValue = "50", description = "Received: fields a message may have (ours included); more is a"
             + " loop, refused at the end of the data with 554 5.4.6")
     private int maxHops = 50;
-    @UriParam(defaultValue = "2048", description = "Longest command line; longer gets 500 5.5.2")
+    @UriParam(label = "consumer,advanced",
+            defaultValue = "2048", description = "Longest command line; longer gets 500 5.5.2")
     private int maxLineLength = 2048;
-    @UriParam(defaultValue = "20", description = "Error replies before the session is closed with 421")
+    @UriParam(label = "consumer,advanced",
+            defaultValue = "20", description = "Error replies before the session is closed with 421")
     private int maxErrors = 20;
     @UriParam(defaultValue = "5m", description = "Time without input before 421 4.4.2 and close")
     private Duration idleTimeout = Duration.ofMinutes(5);
-    @UriParam(defaultValue = "10s", description = "Idle timeout instead of idleTimeout while over three quarters of "
+    @UriParam(label = "consumer,advanced",
+            defaultValue = "10s", description = "Idle timeout instead of idleTimeout while over three quarters of "
             + "maxConnections are taken (as Postfix under stress), so idle clients cannot keep others out")
     private Duration stressIdleTimeout = Duration.ofSeconds(10);
-    @UriParam(defaultValue = "500", description = "Bytes per second message data must average in DATA and BDAT "
+    @UriParam(label = "consumer,advanced",
+            defaultValue = "500", description = "Bytes per second message data must average in DATA and BDAT "
             + "(as Postfix's smtpd_min_data_rate); slower: 421 4.4.2. Each read earns bytes/rate more time, never "
             + "more than the idle timeout from now. 0: off")
     private long minDataRate = 500;
-    @UriParam(defaultValue = "30m", description = "Longest session, whatever it is doing (also waiting for a check "
+    @UriParam(label = "consumer,advanced",
+            defaultValue = "30m", description = "Longest session, whatever it is doing (also waiting for a check "
             + "or the route); then 421 4.4.2 and close")
     private Duration maxSessionTime = Duration.ofMinutes(30);
-    @UriParam(defaultValue = "0s", description = "Wait before greeting untrusted clients; talking first: 554")
+    @UriParam(label = "consumer,advanced",
+            defaultValue = "0s", description = "Wait before greeting untrusted clients; talking first: 554")
     private Duration greetPause = Duration.ZERO;
     @UriParam(defaultValue = "1000", description = "Concurrent sessions on this listener")
     private int maxConnections = 1000;
-    @UriParam(defaultValue = "50",
+    @UriParam(label = "consumer,advanced", defaultValue = "50",
             description = "Concurrent sessions per client address, IPv6 per /64 (trusted exempt)")
     private int maxConnectionsPerClient = 50;
-    @UriParam(defaultValue = "127.0.0.0/8,::1/128", description = "Clients that may relay anywhere (CIDR list)")
+    @UriParam(label = "consumer,security",
+            defaultValue = "127.0.0.0/8,::1/128", description = "Clients that may relay anywhere (CIDR list)")
     private String trustedNetworks = "127.0.0.0/8,::1/128";
     @UriParam(label = "security", description = "Clients that may use XCLIENT (Postfix's extension) to speak for"
             + " another client: its address, HELO name and login, as a proxy or `explain` does (CIDR list; empty:"
@@ -67,58 +76,82 @@ public class SmtpdConfiguration implements Cloneable {
     private boolean verifyRecipients;
     @UriParam(defaultValue = "+", description = "Address extension delimiter for recipient map lookups")
     private String recipientDelimiter = "+";
-    @UriParam(defaultValue = "REJECT", description = "Bare CR or LF in message data: REJECT (550 5.5.2) or NORMALIZE")
+    @UriParam(label = "consumer,advanced",
+            defaultValue = "REJECT", description = "Bare CR or LF in message data: REJECT (550 5.5.2) or NORMALIZE")
     private BareLineEndings bareLineEndings = BareLineEndings.REJECT;
     @UriParam(description = "Endpoint of a policy route asked at CONNECT, HELO, MAIL and RCPT (e.g. direct:policy)")
     private String policyUri = "";
-    @UriParam(defaultValue = "30s", description = "Longest wait for the policy route; then 451 4.3.5")
+    @UriParam(label = "consumer,advanced",
+            defaultValue = "30s", description = "Longest wait for the policy route; then 451 4.3.5")
     private Duration policyTimeout = Duration.ofSeconds(30);
-    @UriParam(defaultValue = "64", description = "Threads that run routes (never the network threads)")
+    @UriParam(label = "consumer,advanced",
+            defaultValue = "64", description = "Threads that run routes (never the network threads)")
     private int workerThreads = 64;
-    @UriParam(defaultValue = "256", description = "Messages waiting for a worker; beyond it clients get 421 4.3.2")
+    @UriParam(label = "consumer,advanced",
+            defaultValue = "256", description = "Messages waiting for a worker; beyond it clients get 421 4.3.2")
     private int workerQueueSize = 256;
-    @UriParam(defaultValue = "30s", description = "Longest wait for the route's answer after DATA; then 451 4.3.0")
+    @UriParam(label = "consumer,advanced",
+            defaultValue = "30s", description = "Longest wait for the route's answer after DATA; then 451 4.3.0")
     private Duration routeTimeout = Duration.ofSeconds(30);
-    @UriParam(defaultValue = "30s", description = "How long a stopping listener lets sessions finish")
+    @UriParam(label = "consumer,advanced",
+            defaultValue = "30s", description = "How long a stopping listener lets sessions finish")
     private Duration shutdownTimeout = Duration.ofSeconds(30);
 
-    @UriParam(defaultValue = "OPTIONAL", description = "TLS: NONE, OPTIONAL (STARTTLS offered), REQUIRED "
+    @UriParam(label = "consumer,security",
+            defaultValue = "OPTIONAL", description = "TLS: NONE, OPTIONAL (STARTTLS offered), REQUIRED "
             + "(STARTTLS before MAIL), IMPLICIT (TLS from the first byte, port 465)")
     private TlsMode tls = TlsMode.OPTIONAL;
-    @UriParam(description = "Certificate chain (PEM) or PKCS#12 file (.p12/.pfx); blank: self-signed")
+    @UriParam(label = "consumer,security",
+            description = "Certificate chain (PEM) or PKCS#12 file (.p12/.pfx); blank: self-signed")
     private String tlsCertificate = "";
-    @UriParam(description = "Private key (PEM) for a PEM certificate")
+    @UriParam(label = "consumer,security", description = "Private key (PEM) for a PEM certificate")
     private String tlsKey = "";
-    @UriParam(description = "Password of the key or PKCS#12 file", secret = true)
+    @UriParam(label = "consumer,security", description = "Password of the key or PKCS#12 file", secret = true)
     private String tlsKeyPassword = "";
-    @UriParam(defaultValue = "data/tls", description = "Where the self-signed certificate is made and kept")
+    @UriParam(label = "consumer,security",
+            defaultValue = "data/tls", description = "Where the self-signed certificate is made and kept")
     private String tlsSelfSignedDirectory = "data/tls";
-    @UriParam(defaultValue = "TLSv1.3,TLSv1.2", description = "TLS protocol versions")
+    @UriParam(label = "consumer,security", defaultValue = "TLSv1.3,TLSv1.2", description = "TLS protocol versions")
     private String tlsProtocols = "TLSv1.3,TLSv1.2";
-    @UriParam(description = "Cipher suites, comma-separated; blank: forward-secret AEAD suites first, then CBC")
+    @UriParam(label = "consumer,security",
+            description = "Cipher suites, comma-separated; blank: forward-secret AEAD suites first, then CBC")
     private String tlsCiphers = "";
+    @UriParam(label = "consumer,security", description = "Camel's TLS configuration (key store, key managers,"
+            + " protocols, cipher suites) for the server side, e.g. #tlsParameters: when set, it is used instead of"
+            + " tlsCertificate, tlsKey, tlsProtocols and tlsCiphers (the JDK's TLS then, not BoringSSL)")
+    private SSLContextParameters sslContextParameters;
 
-    @UriParam(defaultValue = "NONE", description = "SMTP AUTH: NONE, OPTIONAL, REQUIRED (before MAIL)")
+    @UriParam(label = "consumer,security",
+            defaultValue = "NONE", description = "SMTP AUTH: NONE, OPTIONAL, REQUIRED (before MAIL)")
     private AuthMode auth = AuthMode.NONE;
-    @UriParam(defaultValue = "config/users", description = "Users file: user:bcrypt-hash per line")
+    @UriParam(label = "consumer,security",
+            defaultValue = "config/users", description = "Users file: user:bcrypt-hash per line")
     private String authUsers = "config/users";
-    @UriParam(defaultValue = "false", description = "Offer AUTH without TLS (passwords in clear: not for the internet)")
+    @UriParam(label = "consumer,security",
+            defaultValue = "false", description = "Offer AUTH without TLS (passwords in clear: not for the internet)")
     private boolean authPlaintext;
-    @UriParam(defaultValue = "5", description = "Failed AUTH attempts per client before 421 4.7.0")
+    @UriParam(label = "consumer,security",
+            defaultValue = "5", description = "Failed AUTH attempts per client before 421 4.7.0")
     private int authMaxFailures = 5;
-    @UriParam(defaultValue = "15m", description = "How long failed AUTH attempts are remembered")
+    @UriParam(label = "consumer,security",
+            defaultValue = "15m", description = "How long failed AUTH attempts are remembered")
     private Duration authFailureWindow = Duration.ofMinutes(15);
-    @UriParam(defaultValue = "2s", description = "Wait before answering 535 to a wrong password")
+    @UriParam(label = "consumer,security",
+            defaultValue = "2s", description = "Wait before answering 535 to a wrong password")
     private Duration authFailureDelay = Duration.ofSeconds(2);
-    @UriParam(description = "Sender login map: which users may use which MAIL FROM; blank: not checked")
+    @UriParam(label = "consumer,security",
+            description = "Sender login map: which users may use which MAIL FROM; blank: not checked")
     private String senderLogins = "";
 
-    @UriParam(defaultValue = "true", description = "Offer SMTPUTF8 (RFC 6531); false for a system that cannot take UTF-8")
+    @UriParam(label = "consumer,advanced",
+            defaultValue = "true", description = "Offer SMTPUTF8 (RFC 6531); false for a system that cannot take UTF-8")
     private boolean smtpUtf8 = true;
 
-    @UriParam(defaultValue = "1048576", description = "Message bytes held in memory; beyond, the message goes to disk")
+    @UriParam(label = "consumer,advanced",
+            defaultValue = "1048576", description = "Message bytes held in memory; beyond, the message goes to disk")
     private int spillThreshold = 1024 * 1024;
-    @UriParam(description = "Directory for messages on disk while they are received; blank: the system temp dir")
+    @UriParam(label = "consumer,advanced",
+            description = "Directory for messages on disk while they are received; blank: the system temp dir")
     private String spillDirectory = "";
 
     public SmtpdConfiguration copy() {
@@ -391,6 +424,14 @@ public class SmtpdConfiguration implements Cloneable {
 
     public void setTlsCiphers(String tlsCiphers) {
         this.tlsCiphers = tlsCiphers;
+    }
+
+    public SSLContextParameters getSslContextParameters() {
+        return sslContextParameters;
+    }
+
+    public void setSslContextParameters(SSLContextParameters sslContextParameters) {
+        this.sslContextParameters = sslContextParameters;
     }
 
     public AuthMode getAuth() {

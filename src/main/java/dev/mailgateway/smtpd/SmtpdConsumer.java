@@ -54,7 +54,7 @@ public class SmtpdConsumer extends DefaultConsumer {
         workers = executors.newThreadPool(this, name, workerProfile(name, config));
         spillWriters = executors.newFixedThreadPool(this, name + "-spill", 2);
         maintenance = executors.newSingleThreadScheduledExecutor(this, name + "-maps");
-        ListenerSetup setup = new ListenerSetup(getEndpoint(), workers, spillWriters, maintenance);
+        ListenerSetup setup = new ListenerSetup(getEndpoint(), workers, spillWriters, maintenance, getExceptionHandler());
         ListenerSettings settings = setup.settings(config);
         routeCheck = setup.routeCheck();
         // a plain JDK timer with cancelled tasks removed: Camel's scheduled pools refuse past 1000 queued tasks
@@ -66,7 +66,8 @@ public class SmtpdConsumer extends DefaultConsumer {
         deadlines.setRemoveOnCancelPolicy(true);
         metrics = new ListenerMetrics(GatewayMetrics.registry(getEndpoint().getCamelContext()), settings.name());
         RouteHandOff handOff = new RouteHandOff(this, workers, deadlines, settings.replies().busy(), metrics);
-        server = new SmtpServer(settings, handOff, getEndpoint().getComponent().eventLoops(), metrics);
+        server = new SmtpServer(settings, handOff, getEndpoint().getComponent().eventLoops(), metrics,
+                getExceptionHandler());
         localAddress = server.bind(config.getBind(), config.getPort());
     }
 

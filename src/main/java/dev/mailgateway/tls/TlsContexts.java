@@ -1,6 +1,8 @@
 package dev.mailgateway.tls;
 
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -15,6 +17,8 @@ import java.security.KeyStore;
 import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +71,17 @@ public final class TlsContexts {
                         SupportedCipherSuiteFilter.INSTANCE)
                 .clientAuth(ClientAuth.NONE)
                 .build();
+    }
+
+    /**
+     * A server context over a JDK one, as Camel's {@code SSLContextParameters} make it: its key managers, and the
+     * protocols and cipher suites it enables on its engines (Netty would otherwise enable its own defaults).
+     */
+    public static SslContext server(SSLContext context) {
+        SSLEngine engine = context.createSSLEngine();
+        engine.setUseClientMode(false);
+        return new JdkSslContext(context, false, Arrays.asList(engine.getEnabledCipherSuites()),
+                IdentityCipherSuiteFilter.INSTANCE, null, ClientAuth.NONE, engine.getEnabledProtocols(), false);
     }
 
     /** BoringSSL (netty-tcnative) when it loads here, else the JDK's TLS: same protocols and ciphers. */

@@ -9,14 +9,20 @@ import dev.mailgateway.spool.SpoolEnvelope;
 import dev.mailgateway.testing.LogLines;
 import dev.mailgateway.testing.TestCertificates;
 import dev.mailgateway.testing.TestListener;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.support.jsse.KeyStoreParameters;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,6 +122,28 @@ class SmarthostTlsTest {
         try (TestListener smarthost = smarthost(real)) {
             assertThatThrownBy(() -> relay(smarthost.port(), "&smarthostTls=may"))
                     .hasStackTraceContaining("a password is only sent over TLS verify");
+        }
+    }
+
+    @Test
+    void camelsSslContextParametersCanBeTheTrustThatVerifies() throws Exception {
+        TestCertificates.Pem real = TestCertificates.pem(dir, "localhost");
+        KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+        trusted.load(null, null);
+        try (InputStream in = Files.newInputStream(real.certificate())) {
+            trusted.setCertificateEntry("smarthost", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        KeyStoreParameters store = new KeyStoreParameters();
+        store.setKeyStore(trusted);
+        TrustManagersParameters trust = new TrustManagersParameters();
+        trust.setKeyStore(store);
+        SSLContextParameters parameters = new SSLContextParameters();
+        parameters.setTrustManagers(trust);
+        context.getRegistry().bind("smarthostTrust", parameters);
+        try (TestListener smarthost = smarthost(real); LogLines log = new LogLines("dev.mailgateway.smtpd")) {
+            assertThat(relay(smarthost.port(), "&sslContextParameters=#smarthostTrust")).singleElement()
+                    .satisfies(o -> assertThat(o.status()).isEqualTo(RecipientOutcome.Status.DELIVERED));
+            assertThat(log.lines()).anyMatch(l -> l.contains("AUTH PLAIN as relay"));
         }
     }
 }

@@ -154,7 +154,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
         } else {
             writeAndClose(settings.replies().internalError()); // first: logging may fail too when the heap is full
         }
-        LOG.error("session with {} failed, closing it: {}", client, cause.toString(), cause);
+        server.errors().handleException("smtpd: session with " + client + " failed, closing it", cause);
     }
 
     // ---- used by the session, always on the event loop ----

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.camel.spi.ExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,7 @@ public final class SmtpServer {
     private final MessageDelivery delivery;
     private final EventLoops loops;
     private final ListenerMetrics metrics;
+    private final ExceptionHandler errors;
     private final ConnectionLimiter limiter;
     private final Set<SmtpConnection> connections = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
@@ -38,11 +40,25 @@ public final class SmtpServer {
     private Channel serverChannel;
 
     public SmtpServer(ListenerSettings settings, MessageDelivery delivery, EventLoops loops, ListenerMetrics metrics) {
+        this(settings, delivery, loops, metrics, LoggedErrors.INSTANCE);
+    }
+
+    /**
+     * @param errors where unexpected errors of sessions go (the consumer's exception handler, as in every Camel
+     *               consumer); the client hears 421 or 451 either way
+     */
+    public SmtpServer(ListenerSettings settings, MessageDelivery delivery, EventLoops loops, ListenerMetrics metrics,
+            ExceptionHandler errors) {
         this.settings = settings;
         this.delivery = delivery;
         this.loops = loops;
         this.metrics = metrics;
+        this.errors = errors;
         this.limiter = new ConnectionLimiter(settings.maxConnections(), settings.maxConnectionsPerClient());
+    }
+
+    ExceptionHandler errors() {
+        return errors;
     }
 
     public InetSocketAddress bind(String host, int port) throws InterruptedException {
