@@ -45,7 +45,7 @@ class GatewayProcessIT {
             assertThat(text).contains(queueId);
             // the order of a graceful stop: listeners (and their sessions), then the queue consumers, then the broker
             int listener = text.indexOf("listener mx stopped");
-            int relay = text.indexOf("Stopped relay");
+            int relay = text.indexOf("relay stopped: deliveries finished");
             int broker = text.indexOf("embedded ActiveMQ broker stopped");
             assertThat(listener).isPositive();
             assertThat(relay).isGreaterThan(listener);

@@ -30,7 +30,7 @@ public final class NextHopPlan {
     public static NextHopPlan of(CamelContext context, String endpointUri) throws Exception {
         SmtpRelayEndpoint endpoint = context.getEndpoint(endpointUri, SmtpRelayEndpoint.class);
         SmtpRelayConfiguration config = endpoint.getConfiguration();
-        return new NextHopPlan(NextHopRouting.of(config, RelaySettings.of(config).heloName(), context), config);
+        return new NextHopPlan(NextHopRouting.of(config, RelaySettings.of(config, context).heloName(), context), config);
     }
 
     public Plan forRecipient(MailAddress recipient) {

@@ -70,6 +70,9 @@ public class SmtpRelayProducer extends DefaultProducer {
         }
         if (pool != null) {
             pool.close();
+            // stops after the queue consumers that feed it (routes stop in reverse startup order): the last delivery
+            // is done when this line is logged
+            LOG.info("relay stopped: deliveries finished, connections to next hops closed");
         }
         super.doStop();
     }
