@@ -150,6 +150,9 @@ final class EventPublisher {
     private void send(Pending event) throws JMSException {
         if (producer == null) {
             connection = factory.createConnection();
+            if (connection instanceof org.apache.activemq.ActiveMQConnection activeMq) {
+                activeMq.setCopyMessageOnSend(false); // each event is a new message, never touched after the send
+            }
             session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             producer = session.createProducer(session.createTopic(topic));
             producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
