@@ -30,6 +30,8 @@
 # WARMUP=N sends N messages before the measured ones (default 2000); the JIT's C2 compiler still works for tens of
 # seconds after that on two cores, so short runs understate the gateway's steady state (see README, Benchmark).
 # BENCH_JAVA_OPTS in the environment goes to the gateway's JVM (e.g. -XX:StartFlightRecording=filename=x.jfr).
+# THREADS=1 prints where the gateway's CPU went over the measured part, per thread group, in ms/msg (on stderr);
+# PROFILE=out.collapsed with ASYNC_PROFILER=path/to/libasyncProfiler.so writes a CPU profile of the measured part.
 #
 #   src/bench/relay.sh [messages=10000] [sessions=20] [size=4096] [--mx] [--policy|--no-policy] [--signed|--auth]
 #                      [--no-content] [--rspamd=URL] [--events|--no-events] [--postfix]
@@ -153,9 +155,32 @@ source_run "$WARMUP"; wait_sent "$WARMUP"
 base=$(sent)
 # the gateway's CPU time (user + system, in clock ticks) over the measured part only: steadier than rates here
 cpu() { read -r _ _ _ _ _ _ _ _ _ _ _ _ _ UT ST _ < <(cut -d" " -f1-17 /proc/$GW/stat); echo $((UT + ST)); }
+# THREADS=1: where the gateway's CPU went over the measured part, by thread name (digits folded), on stderr
+threads() { for t in /proc/$GW/task/*; do read -r line < "$t/stat" 2>/dev/null || continue
+  n=${line#*(}; n=${n%%)*}; f=(${line##*) }); echo "${n//[0-9]/#} $((f[11] + f[12]))"; done; }
+[ -z "${THREADS:-}" ] || threads > "$DATA/threads0"
+# PROFILE=out.collapsed (with ASYNC_PROFILER=path/to/libasyncProfiler.so, from Maven Central's
+# tools.profiler:async-profiler jar): a CPU profile of the measured part only, in collapsed-stack form, per thread
+[ -z "${PROFILE:-}" ] || jcmd $GW JVMTI.agent_load "$ASYNC_PROFILER" "\"start,event=itimer,interval=1ms,threads\"" >/dev/null
 c0=$(cpu)
 t0=$(date +%s.%N); source_run "$N"; t1=$(date +%s.%N); wait_sent $((base + N)); t2=$(date +%s.%N)
 c1=$(cpu)
+[ -z "${PROFILE:-}" ] || jcmd $GW JVMTI.agent_load "$ASYNC_PROFILER" "\"stop,file=$(realpath "$PROFILE"),collapsed\"" >/dev/null
+if [ -n "${THREADS:-}" ]; then
+  threads > "$DATA/threads1"
+  python3 - "$DATA/threads0" "$DATA/threads1" "$N" >&2 <<'PY'
+import sys, os, collections
+def load(p):
+    d = collections.Counter()
+    for line in open(p):
+        name, ticks = line.rsplit(" ", 1); d[name] += int(ticks)
+    return d
+a, b, n = load(sys.argv[1]), load(sys.argv[2]), int(sys.argv[3])
+tick = 1000 / os.sysconf("SC_CLK_TCK")
+for name, t in sorted(((k, b[k] - a.get(k, 0)) for k in b), key=lambda x: -x[1]):
+    if t > 0: print(f"  {t * tick / n:6.3f} ms/msg  {name}")
+PY
+fi
 python3 -c "import sys, os; n=int(sys.argv[1]); a,b,c=map(float,sys.argv[2:5]); ms=(int(sys.argv[5])/os.sysconf('SC_CLK_TCK'))*1000/n; print(f'gateway{\" (MX via DNS)\" if \"$MX\" else \"\"}{\" policy $POLICY\" if \"$POLICY\" else \"\"}{\" signed\" if \"$SIGNED\" and not \"$AUTH\" else \"\"}{\" auth\" if \"$AUTH\" else \"\"}{\" content $CONTENT\" if \"$CONTENT\" else \"\"}{\" rspamd\" if \"$RSPAMD\" else \"\"}{\" events $EVENTS\" if \"$EVENTS\" else \"\"}: accept {n/(b-a):.0f} msg/s, end-to-end {n/(c-a):.0f} msg/s, CPU {ms:.2f} ms/msg (N={n} s=$S l=$L)')" "$N" "$t0" "$t1" "$t2" "$((c1 - c0))"
 if [ -n "$DRAIN" ]; then
   kill $DRAIN; wait $DRAIN 2>/dev/null || true; DRAIN=
