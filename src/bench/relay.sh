@@ -130,7 +130,7 @@ if [ -n "$AUTH" ]; then
 fi
 GATEWAY_SMTP_PORT=$GW_PORT GATEWAY_DATA_DIR=$DATA GATEWAY_ADMIN_PORT=0 \
 GATEWAY_SUBMISSION_ENABLED=false GATEWAY_SUBMISSIONS_ENABLED=false GATEWAY_RELAY_TLS=none \
-  java -Xmx1g "${JAVA_OPTS[@]}" ${BENCH_JAVA_OPTS:-} -jar target/mail-gateway.jar > "$LOG" 2>&1 &
+  java -Xmx1g "${JAVA_OPTS[@]}" ${BENCH_JAVA_OPTS:-} -jar "${GATEWAY_JAR:-target/mail-gateway.jar}" > "$LOG" 2>&1 &
 GW=$!
 DRAIN=
 trap 'kill $GW $SINK $DNS $DRAIN 2>/dev/null; wait $GW 2>/dev/null || true; rm -rf "$DATA"' EXIT
@@ -154,7 +154,7 @@ WARMUP=${WARMUP:-2000}
 source_run "$WARMUP"; wait_sent "$WARMUP"
 base=$(sent)
 # the gateway's CPU time (user + system, in clock ticks) over the measured part only: steadier than rates here
-cpu() { read -r _ _ _ _ _ _ _ _ _ _ _ _ _ UT ST _ < <(cut -d" " -f1-17 /proc/$GW/stat); echo $((UT + ST)); }
+cpu() { read -r _ _ _ _ _ _ _ _ _ _ _ _ _ UT ST _ < <(cut -d" " -f1-17 /proc/${1:-$GW}/stat); echo $((UT + ST)); }
 # THREADS=1: where the gateway's CPU went over the measured part, by thread name (digits folded), on stderr
 threads() { for t in /proc/$GW/task/*; do read -r line < "$t/stat" 2>/dev/null || continue
   n=${line#*(}; n=${n%%)*}; f=(${line##*) }); echo "${n//[0-9]/#} $((f[11] + f[12]))"; done; }
@@ -162,9 +162,9 @@ threads() { for t in /proc/$GW/task/*; do read -r line < "$t/stat" 2>/dev/null |
 # PROFILE=out.collapsed (with ASYNC_PROFILER=path/to/libasyncProfiler.so, from Maven Central's
 # tools.profiler:async-profiler jar): a CPU profile of the measured part only, in collapsed-stack form, per thread
 [ -z "${PROFILE:-}" ] || jcmd $GW JVMTI.agent_load "$ASYNC_PROFILER" "\"start,event=itimer,interval=1ms,threads\"" >/dev/null
-c0=$(cpu)
+c0=$(cpu); [ -z "$DRAIN" ] || d0=$(cpu $DRAIN)
 t0=$(date +%s.%N); source_run "$N"; t1=$(date +%s.%N); wait_sent $((base + N)); t2=$(date +%s.%N)
-c1=$(cpu)
+c1=$(cpu); [ -z "$DRAIN" ] || d1=$(cpu $DRAIN)
 [ -z "${PROFILE:-}" ] || jcmd $GW JVMTI.agent_load "$ASYNC_PROFILER" "\"stop,file=$(realpath "$PROFILE"),collapsed\"" >/dev/null
 if [ -n "${THREADS:-}" ]; then
   threads > "$DATA/threads1"
@@ -185,7 +185,8 @@ python3 -c "import sys, os; n=int(sys.argv[1]); a,b,c=map(float,sys.argv[2:5]); 
 if [ -n "$DRAIN" ]; then
   kill $DRAIN; wait $DRAIN 2>/dev/null || true; DRAIN=
   # on stderr: compare.sh reads the last line of stdout; an accepted and a delivered event per message
-  echo "$(grep 'events drained' "$DATA/drain.log" || echo 'no event count') of $((2 * (base + N))) expected" >&2
+  echo "$(grep 'events drained' "$DATA/drain.log" || echo 'no event count') of $((2 * (base + N))) expected;" \
+    "the consumer's CPU over the measured part: $(python3 -c "import os,sys; print(f'{int(sys.argv[1])*1000/os.sysconf(\"SC_CLK_TCK\")/int(sys.argv[2]):.2f}')" $((d1 - d0)) "$N") ms/msg" >&2
 fi
 if [ -n "$ANCHOR" ]; then
   kill $GW $SINK $DNS 2>/dev/null; wait $GW 2>/dev/null || true
