@@ -30,6 +30,7 @@
 # WARMUP=N sends N messages before the measured ones (default 2000); the JIT's C2 compiler still works for tens of
 # seconds after that on two cores, so short runs understate the gateway's steady state (see README, Benchmark).
 # BENCH_JAVA_OPTS in the environment goes to the gateway's JVM (e.g. -XX:StartFlightRecording=filename=x.jfr).
+# GATEWAY_JAR=target/other.jar runs another build (copied beside target/lib) in place of target/mail-gateway.jar.
 # THREADS=1 prints where the gateway's CPU went over the measured part, per thread group, in ms/msg (on stderr);
 # PROFILE=out.collapsed with ASYNC_PROFILER=path/to/libasyncProfiler.so writes a CPU profile of the measured part.
 #
