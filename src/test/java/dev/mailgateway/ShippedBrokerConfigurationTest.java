@@ -160,6 +160,25 @@ class ShippedBrokerConfigurationTest {
     }
 
     @Test
+    void quarantinedMailIsKeptAndArchivedButNeitherDeliveredNorCopied() throws Exception {
+        URI uri = start("gateway", "compose-secret");
+        try (Connection connection = client(uri, "gateway", "compose-secret").createConnection()) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            for (boolean large : new boolean[] {false, true}) {
+                Message quarantined = session.createTextMessage("spooled");
+                quarantined.setBooleanProperty(dev.mailgateway.spool.SpoolEnvelope.QUARANTINE, true);
+                quarantined.setBooleanProperty(dev.mailgateway.spool.SpoolEnvelope.LARGE, large);
+                quarantined.setBooleanProperty(dev.mailgateway.spool.SpoolEnvelope.ARCHIVE, true);
+                quarantined.setStringProperty(dev.mailgateway.spool.SpoolEnvelope.COPIES, "jms:queue:erp.invoices");
+                session.createProducer(new ActiveMQQueue(Queues.SPOOL)).send(quarantined);
+            }
+        }
+        assertThat(count(Queues.QUARANTINE)).isEqualTo(2);
+        assertThat(count(Queues.ARCHIVE)).isEqualTo(2);
+        assertThat(count(Queues.RELAY) + count(Queues.RELAY_LARGE) + count(Queues.COPIES)).isZero();
+    }
+
+    @Test
     void eventsReachEveryConsumerQueueFromTheMomentItExists() throws Exception {
         URI uri = start("gateway", "compose-secret");
         ActiveMQConnectionFactory gateway = client(uri, "gateway", "compose-secret");

@@ -31,7 +31,17 @@ final class AcceptedEvents {
     private AcceptedEvents() {
     }
 
+    /**
+     * @param decision {@code deliver} or {@code quarantine}; blank or null: {@code quarantine} when a block
+     *                 quarantined the message ({@code MailQuarantine}, or the spool's {@code SpoolQuarantine} on a
+     *                 message read back from a queue), else {@code deliver}
+     */
     static AcceptedEvent of(Message message, String decision) {
+        if (decision == null || decision.isBlank()) {
+            decision = Boolean.TRUE.equals(message.getHeader(MailAuthConstants.QUARANTINE, Boolean.class))
+                    || Boolean.TRUE.equals(message.getHeader(SpoolEnvelope.QUARANTINE, Boolean.class))
+                    ? "quarantine" : "deliver";
+        }
         Long queuedAt = message.getHeader(SpoolEnvelope.QUEUED_AT, Long.class);
         HeaderEditor header = header(message);
         String tlsProtocol = message.getHeader(SmtpdConstants.TLS_PROTOCOL, String.class);

@@ -26,7 +26,7 @@ final class AcceptedProducer extends DefaultProducer {
     protected void doStart() throws Exception {
         super.doStart();
         String decision = getEndpoint().getConfiguration().getDecision();
-        if (!DECISIONS.contains(decision)) {
+        if (!decision.isEmpty() && !DECISIONS.contains(decision)) {
             throw new IllegalArgumentException("mail-event:accepted decision must be deliver or quarantine, not "
                     + decision);
         }

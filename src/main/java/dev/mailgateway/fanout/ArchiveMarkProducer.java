@@ -8,8 +8,9 @@ import org.apache.camel.support.DefaultProducer;
 /**
  * {@code mail-event:archive}: marks the message for the archive, before the spool send: the spool's one send then
  * also fills mail.archive ({@link SpoolEnvelope#ARCHIVE}), and the message carries its accepted event
- * ({@link MailEventConstants#ACCEPTED_EVENT}) for the archive's {@code <queue-id>.json}. Works whether events are
- * published or not.
+ * ({@link MailEventConstants#ACCEPTED_EVENT}) for the archive's {@code <queue-id>.json}, whose decision is
+ * {@code quarantine} when a block quarantined the message ({@code MailQuarantine}), else {@code deliver}. Works
+ * whether events are published or not.
  */
 final class ArchiveMarkProducer extends DefaultProducer {
 
@@ -21,6 +22,6 @@ final class ArchiveMarkProducer extends DefaultProducer {
     public void process(Exchange exchange) {
         Message message = exchange.getMessage();
         message.setHeader(SpoolEnvelope.ARCHIVE, true);
-        message.setHeader(MailEventConstants.ACCEPTED_EVENT, EventJson.write(AcceptedEvents.of(message, "deliver")));
+        message.setHeader(MailEventConstants.ACCEPTED_EVENT, EventJson.write(AcceptedEvents.of(message, null)));
     }
 }

@@ -12,9 +12,10 @@ import org.apache.camel.spi.UriParams;
 @UriParams
 public class MailEventConfiguration implements Cloneable {
 
-    @UriParam(label = "accepted", defaultValue = "deliver", enums = "deliver,quarantine", description = "What the"
-            + " route did with the message, for the event's decision field")
-    private String decision = "deliver";
+    @UriParam(label = "accepted", enums = "deliver,quarantine", description = "What the route did with the"
+            + " message, for the event's decision field. Not set: quarantine when a block quarantined the message"
+            + " (MailQuarantine), else deliver")
+    private String decision = "";
     @UriParam(label = "copy", description = "The queue that gets a copy of the message (letters, digits, '.', '_',"
             + " '-'; not one of the gateway's own mail.* queues)")
     private String queue = "";

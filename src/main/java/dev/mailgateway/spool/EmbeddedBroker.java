@@ -158,22 +158,28 @@ public final class EmbeddedBroker extends ServiceSupport {
 
     /**
      * mail.spool forwards, within the send, by the properties the spool step set ({@link SpoolEnvelope}): to
-     * mail.relay or mail.relay.large, to mail.archive when the gateway archives, to mail.copies when a route asked
-     * for copies. Mail events go to the virtual topic VirtualTopic.mail.events, fanned out to every
+     * mail.relay or mail.relay.large, or to mail.quarantine when quarantined; to mail.archive when the gateway
+     * archives; to mail.copies when a route asked for copies (never of quarantined mail). Mail events go to the virtual topic VirtualTopic.mail.events, fanned out to every
      * {@code Consumer.<name>.VirtualTopic.mail.events} queue; a consumer queue that is full (its consumer gone for
      * long) loses its events, never the others' and never the publisher's time (dropOnResourceLimit).
      * config/activemq.xml says the same for an external broker. (Setting interceptors replaces ActiveMQ's default
      * one, which is what made virtual topics work by default: hence the explicit one here.)
      */
+    /** Mail spooled by a gateway from before SpoolQuarantine has no such property: delivered, as it was then. */
+    private static final String NOT_QUARANTINED = "(" + SpoolEnvelope.QUARANTINE + " IS NULL OR "
+            + SpoolEnvelope.QUARANTINE + " = FALSE)";
+
     static VirtualDestinationInterceptor spoolFanOut() throws InvalidSelectorException {
         CompositeQueue spool = new CompositeQueue();
         spool.setName(Queues.SPOOL);
         spool.setForwardOnly(true);
         spool.setForwardTo(List.of(
-                filtered(Queues.RELAY, SpoolEnvelope.LARGE + " IS NULL OR " + SpoolEnvelope.LARGE + " = FALSE"),
-                filtered(Queues.RELAY_LARGE, SpoolEnvelope.LARGE + " = TRUE"),
+                filtered(Queues.RELAY, "(" + SpoolEnvelope.LARGE + " IS NULL OR " + SpoolEnvelope.LARGE + " = FALSE) AND "
+                        + NOT_QUARANTINED),
+                filtered(Queues.RELAY_LARGE, SpoolEnvelope.LARGE + " = TRUE AND " + NOT_QUARANTINED),
+                filtered(Queues.QUARANTINE, SpoolEnvelope.QUARANTINE + " = TRUE"),
                 filtered(Queues.ARCHIVE, SpoolEnvelope.ARCHIVE + " = TRUE"),
-                filtered(Queues.COPIES, SpoolEnvelope.COPIES + " IS NOT NULL")));
+                filtered(Queues.COPIES, SpoolEnvelope.COPIES + " IS NOT NULL AND " + NOT_QUARANTINED)));
         VirtualTopic events = new VirtualTopic();
         events.setName("VirtualTopic.>");
         events.setPrefix("Consumer.*.");

@@ -12,9 +12,10 @@ import org.apache.camel.Processor;
  * Makes the envelope fit for JMS before the spool send: JMS properties carry strings and numbers only, so the
  * recipient list becomes one string, one address per line (a line break cannot occur in an address). The other
  * smtpd headers are strings, numbers or booleans already and travel as they are. Also stamps the time the message
- * was first queued, from which its age is counted, and the two properties the spool's composite queue forwards
- * by: {@link #LARGE} (its delivery lane) and {@link #ARCHIVE} (whether mail.archive gets a copy). The gateway
- * decides both, so an external broker's configuration never has to agree with gateway settings.
+ * was first queued, from which its age is counted, and the properties the spool's composite queue forwards by:
+ * {@link #QUARANTINE} (kept on mail.quarantine instead of delivered), {@link #LARGE} (its delivery lane) and
+ * {@link #ARCHIVE} (whether mail.archive gets a copy). The gateway decides them, so an external broker's
+ * configuration never has to agree with gateway settings.
  */
 public final class SpoolEnvelope implements Processor {
 
@@ -28,6 +29,14 @@ public final class SpoolEnvelope implements Processor {
     public static final String LAST_ERROR = "SpoolLastError";
     /** When a deferred message is due again, epoch milliseconds. Long. */
     public static final String NEXT_ATTEMPT_AT = "SpoolNextAttemptAt";
+    /**
+     * Whether the message is kept on mail.quarantine until an operator releases it, instead of delivered: set from
+     * the blocks' verdict, {@code MailQuarantine}. Quarantined mail is archived like any other (when marked), and
+     * never copied: copies are of mail that is delivered. Boolean.
+     */
+    public static final String QUARANTINE = "SpoolQuarantine";
+    /** Set by the authentication and filtering blocks: the message is to be quarantined. Boolean. */
+    private static final String QUARANTINE_VERDICT = "MailQuarantine";
     /** Whether the message is delivered in the large-message lane (mail.relay.large). Boolean. */
     public static final String LARGE = "SpoolLarge";
     /** Whether the spool also forwards the message to mail.archive. Boolean. */
@@ -86,6 +95,7 @@ public final class SpoolEnvelope implements Processor {
         message.setHeader(ATTEMPTS, 0);
         Long size = message.getHeader(SmtpdConstants.SIZE, Long.class);
         message.setHeader(LARGE, size != null && size > largeMessageSize);
+        message.setHeader(QUARANTINE, Boolean.TRUE.equals(message.getHeader(QUARANTINE_VERDICT, Boolean.class)));
         // a step before may have marked it for the archive already (mail-event:archive): never unmarked here
         message.setHeader(ARCHIVE, archive || Boolean.TRUE.equals(message.getHeader(ARCHIVE, Boolean.class)));
     }

@@ -12,6 +12,7 @@ import dev.mailgateway.testing.ShippedRoutes;
 import dev.mailgateway.testing.Sink;
 import dev.mailgateway.testing.SmtpClient;
 import dev.mailgateway.testing.TestGateway;
+import dev.mailgateway.testing.UntrustedClients;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.QueueBrowser;
@@ -32,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The archive through the shipped routes: a message kept by day as the bytes spooled (which the next hop got
- * too), beside its accepted event; a redelivered message that changes nothing; and the inbound route's condition
- * deciding which messages are kept.
+ * too), beside its accepted event; a redelivered message that changes nothing; the inbound route's condition
+ * deciding which messages are kept; and quarantined mail, archived too, but neither delivered nor copied.
  */
 class ArchiveThroughShippedRoutesTest {
 
@@ -147,6 +148,74 @@ class ArchiveThroughShippedRoutesTest {
                 assertThat(depth(session(connection), "mail.archive")).isZero();
             }
             assertThat(Archive.file(archive, notKept)).isNull();
+        }
+    }
+
+    @Test
+    void quarantinedMailIsArchivedWithItsDecisionAndKeptButNeitherDeliveredNorCopied() throws Exception {
+        // a copy rule for every message to b@dest.test, added to the operator's rules as its comment shows
+        Path routes = ShippedRoutes.copyTo(dir);
+        Path rulesRoute = routes.resolve("rules.yaml");
+        String text = Files.readString(rulesRoute);
+        assertThat(text).as("the rules route's steps end the file").endsWith("'submission'\").\n");
+        Files.writeString(rulesRoute, text + String.join("\n",
+                "        - to:",
+                "            uri: mail-event:copy",
+                "            parameters:",
+                "              queue: audit.copies",
+                "              recipients: \"b@dest.test\"",
+                ""));
+        Path contentRules = Files.writeString(dir.resolve("content-rules"),
+                "QUARANTINE_ME     40    header:X-Test    \"quarantine me\"\n");
+        Path archive = dir.resolve("data/archive");
+        try (Sink next = Sink.start("tls=none")) {
+            Map<String, String> config = UntrustedClients.config(dir,
+                    "gateway.archive.enabled", "true",
+                    "gateway.relay.enabled", "true",
+                    "gateway.transport-map", "dest.test=" + next.address(),
+                    "gateway.content.rules", contentRules.toString(),
+                    "gateway.spam.quarantine-score", "30",
+                    "gateway.spam.reject-score", "50",
+                    "gateway.dmarc.enforce", "false");
+            config.put(ShippedRoutes.from(routes).getKey(), ShippedRoutes.from(routes).getValue());
+            try (TestGateway gateway = TestGateway.start(dir.resolve("data"), config)) {
+                String quarantined;
+                String delivered;
+                try (SmtpClient client = UntrustedClients.from(gateway, "127.0.0.62")) {
+                    quarantined = Archive.queueId(client.sendMessage("a@src.test",
+                            "X-Test: please quarantine me\r\nSubject: q\r\n\r\nx\r\n", "b@dest.test"));
+                    delivered = Archive.queueId(client.sendMessage("a@src.test", "Subject: d\r\n\r\nx\r\n",
+                            "b@dest.test"));
+                }
+                Path kept = Archive.await(archive, quarantined);
+                assertThat(JSON.readTree(kept.resolveSibling(quarantined + ".json").toFile()).get("decision")
+                        .asText()).isEqualTo("quarantine");
+                Path other = Archive.await(archive, delivered);
+                assertThat(JSON.readTree(other.resolveSibling(delivered + ".json").toFile()).get("decision")
+                        .asText()).isEqualTo("deliver");
+
+                AdminAccess.Access access = AdminAccess.read(dir.resolve("data/broker"));
+                try (Connection connection = BrokerClients.client(access.url(), access.username(),
+                        access.password()).createConnection()) {
+                    Session session = session(connection);
+                    await().atMost(Duration.ofSeconds(60)).until(() -> depth(session, "audit.copies") == 1
+                            && depth(session, "mail.copies") == 0 && next.received().size() == 1);
+                    assertThat(queueIds(session, "audit.copies")).containsExactly(delivered);
+                    assertThat(queueIds(session, "mail.quarantine")).containsExactly(quarantined);
+                }
+                assertThat(new String(next.received().get(0).content(), StandardCharsets.US_ASCII))
+                        .contains("Subject: d\r\n").doesNotContain("quarantine me");
+            }
+        }
+    }
+
+    private static java.util.List<String> queueIds(Session session, String queue) throws Exception {
+        try (QueueBrowser browser = session.createBrowser(new ActiveMQQueue(queue))) {
+            java.util.List<String> ids = new java.util.ArrayList<>();
+            for (Object message : Collections.list(browser.getEnumeration())) {
+                ids.add(((jakarta.jms.Message) message).getStringProperty("SmtpdQueueId"));
+            }
+            return ids;
         }
     }
 }

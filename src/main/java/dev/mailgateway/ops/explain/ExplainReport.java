@@ -73,7 +73,7 @@ final class ExplainReport {
 
     private static String decision(String reply, RecordingJms.Sent queued) {
         if (reply.startsWith("2")) {
-            return queued != null && queued.destination().endsWith(Queues.QUARANTINE) ? "quarantined" : "accepted";
+            return queued != null && quarantined(queued) ? "quarantined" : "accepted";
         }
         return reply.startsWith("4") ? "tempfailed" : "refused";
     }
@@ -115,19 +115,28 @@ final class ExplainReport {
         return fields;
     }
 
+    /** Kept on mail.quarantine: sent there by a route of the operator's, or forwarded there by the spool. */
+    private static boolean quarantined(RecordingJms.Sent queued) {
+        return queued.destination().endsWith(Queues.QUARANTINE)
+                || Boolean.TRUE.equals(queued.headers().get(SpoolEnvelope.QUARANTINE));
+    }
+
     private static Map<String, Object> queued(RecordingJms.Sent queued) {
         Map<String, Object> where = new LinkedHashMap<>();
         String queue = queued.destination().substring("queue:".length());
         where.put("queue", queue);
         List<String> forwarded = new ArrayList<>();
         if (queue.equals(Queues.SPOOL)) {
-            forwarded.add(Boolean.TRUE.equals(queued.headers().get(SpoolEnvelope.LARGE)) ? Queues.RELAY_LARGE
+            // as the spool's composite queue forwards (EmbeddedBroker.spoolFanOut)
+            boolean quarantined = quarantined(queued);
+            forwarded.add(quarantined ? Queues.QUARANTINE
+                    : Boolean.TRUE.equals(queued.headers().get(SpoolEnvelope.LARGE)) ? Queues.RELAY_LARGE
                     : Queues.RELAY);
             if (Boolean.TRUE.equals(queued.headers().get(SpoolEnvelope.ARCHIVE))) {
                 forwarded.add(Queues.ARCHIVE);
             }
             Object copies = queued.headers().get(SpoolEnvelope.COPIES);
-            if (copies != null && !copies.toString().isBlank()) {
+            if (!quarantined && copies != null && !copies.toString().isBlank()) {
                 forwarded.add(Queues.COPIES);
                 where.put("copiesTo", List.of(copies.toString().split("\\s*,\\s*")));
             }

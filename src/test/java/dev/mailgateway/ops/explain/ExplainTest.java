@@ -118,7 +118,8 @@ class ExplainTest {
 
         assertThat(report.at("/decision/outcome").asText()).isEqualTo("quarantined");
         assertThat(report.at("/decision/reply").asText()).startsWith("250 ");
-        assertThat(report.at("/queued/queue").asText()).isEqualTo("mail.quarantine");
+        assertThat(report.at("/queued/queue").asText()).isEqualTo("mail.spool");
+        assertThat(report.at("/queued/forwardedTo").toString()).isEqualTo("[\"mail.quarantine\"]");
         assertThat(report.at("/authentication").toString()).contains("dmarc=fail");
         assertThat(report.has("nextHops")).isFalse();
         assertThat(next.received()).isEmpty();
