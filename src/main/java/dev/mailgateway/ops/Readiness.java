@@ -1,14 +1,20 @@
 package dev.mailgateway.ops;
 
+import dev.mailgateway.mail.Printable;
+import dev.mailgateway.policy.MailPolicyComponent;
 import dev.mailgateway.smtpd.SmtpdConsumer;
+import dev.mailgateway.state.PolicyStore;
 import dev.mailgateway.spool.Spool;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.Session;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,14 +26,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 
 /**
  * Whether the gateway can take mail now: every listener that is to run is bound, the broker takes a session, and
- * the Redis and spam engines it is configured with accept a connection. Each check has a short timeout and says
- * what it saw; none waits longer than {@link #TIMEOUT}. A load balancer or orchestrator stops sending clients
+ * the Redis and spam engines it is configured with answer: Redis a PING on the gateway's own connection (so a
+ * wrong password or a Redis that hangs shows), Rspamd {@code GET /ping}, spamd {@code PING}; a port that only
+ * accepts connections is not enough. Each check has a short timeout and says what it saw; none waits longer than
+ * {@link #TIMEOUT}. A load balancer or orchestrator stops sending clients
  * while one fails (a gateway whose broker is away answers 451 to every message).
  */
 public final class Readiness implements AutoCloseable {
@@ -60,20 +69,91 @@ public final class Readiness implements AutoCloseable {
         Map<String, Check> checks = new LinkedHashMap<>();
         checks.put("listeners", listeners());
         checks.put("broker", broker());
-        String redis = property("gateway.state.redis");
-        if (!redis.isEmpty()) {
-            checks.put("redis", reachable(URI.create(redis).getHost(), port(URI.create(redis), 6379)));
+        if (!property("gateway.state.redis").isEmpty()) {
+            checks.put("redis", redis());
         }
         String rspamd = property("gateway.spam.rspamd.url");
         if (!rspamd.isEmpty()) {
-            checks.put("rspamd", reachable(URI.create(rspamd).getHost(), port(URI.create(rspamd), 11333)));
+            checks.put("rspamd", rspamd(URI.create(rspamd)));
         }
         String spamd = property("gateway.spam.spamd.address");
         if (!spamd.isEmpty()) {
             URI address = URI.create("tcp://" + spamd);
-            checks.put("spamd", reachable(address.getHost(), port(address, 783)));
+            // the spamc protocol's PING; spamd answers "SPAMD/1.5 0 PONG" and closes
+            checks.put("spamd", ask(address.getHost(), port(address, 783), "PING SPAMC/1.5\r\n\r\n",
+                    reply -> reply.startsWith("SPAMD/") && reply.contains(" 0 PONG"), "PONG"));
         }
         return checks;
+    }
+
+    /** PING on the policy blocks' own Redis connection. */
+    private Check redis() {
+        if (!(context.getComponent("mail-policy", false) instanceof MailPolicyComponent policy)) {
+            return new Check(false, "no mail-policy component");
+        }
+        PolicyStore store = policy.stateStore();
+        try {
+            String answer = store.ping().toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return new Check(true, store.describe() + " answers " + answer);
+        } catch (TimeoutException e) {
+            return new Check(false, store.describe() + ": no answer within " + TIMEOUT.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            // (Lettuce's own timeout is the store's, gateway.state.timeout: usually the first to expire)
+            return new Check(false, store.describe() + ": " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Check(false, "interrupted");
+        }
+    }
+
+    /** Rspamd's workers answer {@code GET /ping} with "pong"; over https only the port is checked. */
+    private static Check rspamd(URI url) {
+        if (!"http".equalsIgnoreCase(url.getScheme())) {
+            return reachable(url.getHost(), port(url, 11333));
+        }
+        String base = url.getRawPath() == null ? "" : url.getRawPath().replaceAll("/+$", "");
+        return ask(url.getHost(), port(url, 11333), "GET " + base + "/ping HTTP/1.0\r\nHost: " + url.getHost()
+                + "\r\n\r\n", reply -> reply.startsWith("HTTP/1.") && reply.split(" ", 3).length > 1
+                        && reply.split(" ", 3)[1].equals("200") && reply.contains("pong"), "pong");
+    }
+
+    /**
+     * Sends {@code request} and reads the answer until the server closes (both protocols answer once and close),
+     * within {@link #TIMEOUT} in all.
+     */
+    private static Check ask(String host, int port, String request, Predicate<String> good, String expected) {
+        if (host == null) {
+            return new Check(false, "no host in the configured address");
+        }
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), (int) TIMEOUT.toMillis());
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            byte[] answer = new byte[4096];
+            int length = 0;
+            while (length < answer.length) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new SocketTimeoutException();
+                }
+                socket.setSoTimeout((int) left);
+                int n = in.read(answer, length, answer.length - length);
+                if (n < 0) {
+                    break;
+                }
+                length += n;
+            }
+            String reply = new String(answer, 0, length, StandardCharsets.US_ASCII);
+            String firstLine = reply.lines().findFirst().orElse("").strip();
+            return good.test(reply) ? new Check(true, host + ":" + port + " answers " + expected)
+                    : new Check(false, host + ":" + port + " answered \"" + Printable.replyText(firstLine, 80) + "\"");
+        } catch (SocketTimeoutException e) {
+            return new Check(false, host + ":" + port + ": no answer within " + TIMEOUT.toSeconds() + " s");
+        } catch (IOException e) {
+            return new Check(false, host + ":" + port + ": " + e.getMessage());
+        }
     }
 
     private Check listeners() {

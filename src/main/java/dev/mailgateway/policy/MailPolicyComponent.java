@@ -141,6 +141,11 @@ public class MailPolicyComponent extends DefaultComponent {
         return Dns.shared(getCamelContext(), dnsServer, dnsTimeout);
     }
 
+    /** The policy state the blocks share (for the readiness check): opened now if no block has yet. */
+    public PolicyStore stateStore() {
+        return store();
+    }
+
     /** The one store of all blocks, opened on first use (a Redis that is down does not stop the start). */
     synchronized PolicyStore store() {
         if (store == null) {

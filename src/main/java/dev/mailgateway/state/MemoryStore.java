@@ -143,6 +143,11 @@ public final class MemoryStore implements PolicyStore {
     }
 
     @Override
+    public CompletionStage<String> ping() {
+        return CompletableFuture.completedFuture("in this process");
+    }
+
+    @Override
     public String describe() {
         return "memory";
     }

@@ -30,6 +30,12 @@ public interface PolicyStore extends AutoCloseable {
 
     CompletionStage<Void> put(String key, String value, Duration ttl);
 
+    /**
+     * Whether the store answers now, for the readiness check: completes with its answer (Redis: PONG, on the
+     * gateway's own connection, so credentials and database count), or exceptionally within the store's timeout.
+     */
+    CompletionStage<String> ping();
+
     /** Where the state lives, for logs: "memory" or the Redis URI without credentials. */
     String describe();
 

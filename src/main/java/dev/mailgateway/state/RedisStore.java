@@ -198,6 +198,11 @@ public final class RedisStore implements PolicyStore {
     }
 
     @Override
+    public CompletionStage<String> ping() {
+        return call(redis -> redis.ping());
+    }
+
+    @Override
     public String describe() {
         return description;
     }

@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailgateway.testing.DnsServer;
+import dev.mailgateway.testing.RedisServer;
+import dev.mailgateway.testing.RspamdServer;
+import dev.mailgateway.testing.SpamdServer;
+import dev.mailgateway.testing.Tarpit;
 import dev.mailgateway.testing.Sink;
 import dev.mailgateway.testing.SmtpClient;
 import dev.mailgateway.testing.TestBroker;
@@ -26,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The admin port of a whole gateway (shipped routes and configuration): /metrics as a Prometheus scraper reads it,
- * counters moving by exactly what was sent, accepted, refused and relayed; /health/ready following the broker;
- * the bearer token.
+ * counters moving by exactly what was sent, accepted, refused and relayed; /health/ready following the broker,
+ * and asking Redis and the engines for an answer, not just a connection; the bearer token.
  */
 class AdminPortTest {
 
@@ -107,6 +111,53 @@ class AdminPortTest {
                 await().atMost(Duration.ofSeconds(60))
                         .until(() -> get(gateway, "/health/ready", null).statusCode() == 200);
             }
+        }
+    }
+
+    @Test
+    void readyAsksRedisAndTheEnginesForAnAnswerNotOnlyForAConnection() throws Exception {
+        RspamdServer rspamd = RspamdServer.shared();
+        SpamdServer spamd = SpamdServer.shared();
+        try (RedisServer redis = RedisServer.runningWithPassword("r3dis-secret");
+                TestGateway gateway = TestGateway.start(dir.resolve("gw"), Map.of("gateway.relay.enabled", "false",
+                        "gateway.state.redis", redis.uri(), "gateway.spam.rspamd.url", rspamd.url(),
+                        "gateway.spam.spamd.address", spamd.address()))) {
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> get(gateway, "/health/ready", null).statusCode() == 200);
+            JsonNode checks = new ObjectMapper().readTree(get(gateway, "/health/ready", null).body()).get("checks");
+            assertThat(checks.get("redis").get("detail").asText()).endsWith("answers PONG")
+                    .doesNotContain("r3dis-secret");
+            assertThat(checks.get("rspamd").get("detail").asText()).endsWith("answers pong");
+            assertThat(checks.get("spamd").get("detail").asText()).endsWith("answers PONG");
+
+            // a Redis that hangs still accepts connections (the kernel does): only an answer tells
+            redis.pause();
+            try {
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> get(gateway, "/health/ready", null).statusCode() == 503);
+                JsonNode down = new ObjectMapper().readTree(get(gateway, "/health/ready", null).body()).get("checks");
+                assertThat(down.get("redis").get("status").asText()).isEqualTo("DOWN");
+                assertThat(down.get("redis").get("detail").asText()).contains("PING").contains("timed out");
+                assertThat(down.get("rspamd").get("status").asText()).isEqualTo("UP");
+            } finally {
+                redis.resume();
+            }
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> get(gateway, "/health/ready", null).statusCode() == 200);
+        }
+    }
+
+    @Test
+    void anEngineAddressThatTakesConnectionsButDoesNotAnswerIsNotReady() throws Exception {
+        try (Tarpit silent = Tarpit.start(Duration.ofMinutes(10));
+                TestGateway gateway = TestGateway.start(dir.resolve("gw"), Map.of("gateway.relay.enabled", "false",
+                        "gateway.spam.spamd.address", silent.address()))) {
+            HttpResponse<String> ready = get(gateway, "/health/ready", null);
+            assertThat(ready.statusCode()).isEqualTo(503);
+            JsonNode spamd = new ObjectMapper().readTree(ready.body()).get("checks").get("spamd");
+            assertThat(spamd.get("status").asText()).isEqualTo("DOWN");
+            assertThat(spamd.get("detail").asText()).isEqualTo(silent.address() + ": no answer within 2 s");
+            assertThat(silent.connections()).isPositive();
         }
     }
 

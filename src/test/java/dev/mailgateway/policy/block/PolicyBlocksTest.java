@@ -121,6 +121,11 @@ class PolicyBlocksTest {
         }
 
         @Override
+        public CompletionStage<String> ping() {
+            return failed();
+        }
+
+        @Override
         public String describe() {
             return "broken";
         }
