@@ -69,8 +69,9 @@ public final class Readiness implements AutoCloseable {
         Map<String, Check> checks = new LinkedHashMap<>();
         checks.put("listeners", listeners());
         checks.put("broker", broker());
-        if (!property("gateway.state.redis").isEmpty()) {
-            checks.put("redis", redis());
+        String redis = property("gateway.state.redis");
+        if (!redis.isEmpty()) {
+            checks.put("redis", redis(URI.create(redis)));
         }
         String rspamd = property("gateway.spam.rspamd.url");
         if (!rspamd.isEmpty()) {
@@ -86,10 +87,10 @@ public final class Readiness implements AutoCloseable {
         return checks;
     }
 
-    /** PING on the policy blocks' own Redis connection. */
-    private Check redis() {
+    /** PING on the policy blocks' own Redis connection; only the port when no route uses the policy blocks. */
+    private Check redis(URI configured) {
         if (!(context.getComponent("mail-policy", false) instanceof MailPolicyComponent policy)) {
-            return new Check(false, "no mail-policy component");
+            return reachable(configured.getHost(), port(configured, 6379));
         }
         PolicyStore store = policy.stateStore();
         try {
