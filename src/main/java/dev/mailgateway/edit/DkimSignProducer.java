@@ -5,6 +5,7 @@ import dev.mailgateway.mailauth.dkim.DkimSigner;
 import dev.mailgateway.mailauth.dkim.SigningKey;
 import dev.mailgateway.mailauth.dkim.SigningKeys;
 import dev.mailgateway.mailauth.dmarc.FromDomains;
+import dev.mailgateway.mailauth.dmarc.OrganizationalDomains;
 import dev.mailgateway.smtpd.SmtpdConstants;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -21,8 +22,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code mail-edit:dkim-sign}: signs our own mail with the keys of its From domain (RFC 5322.From, the domain DMARC
- * aligns with), one DKIM-Signature per key on top of the message; no other byte changes. Mail whose From domain
- * has no key goes on unsigned with the reason in {@code MailDkimSigned}: never a failure of the message. The route
+ * aligns with), one DKIM-Signature per key on top of the message; no other byte changes. A From domain without keys
+ * of its own is signed with its organizational domain's keys ({@code d=example.com} for {@code mail.example.com}):
+ * that aligns under DMARC's relaxed alignment, the default, and is what Rspamd's signing does by default
+ * ({@code use_esld}), so one key serves an organization's subdomains. The public suffix list is DMARC's
+ * ({@code gateway.dmarc.psl-file}, else the bundled one). Mail whose From domain has no key either way goes on unsigned with the reason in {@code MailDkimSigned}: never a failure of the message. The route
  * decides which mail comes here (as shipped: authenticated users and trusted networks), as its last step before
  * the spool, so that a delivery retry never signs again. The keys are read at start (a key that cannot sign stops
  * the start, saying why) and again when their directory changes.
@@ -32,6 +36,7 @@ final class DkimSignProducer extends DefaultProducer {
     private static final Logger LOG = LoggerFactory.getLogger(DkimSignProducer.class);
 
     private SigningKeys keys;
+    private OrganizationalDomains organizations;
     private DkimSigner signer;
 
     DkimSignProducer(MailEditEndpoint endpoint) {
@@ -52,6 +57,10 @@ final class DkimSignProducer extends DefaultProducer {
                     + " keys (gateway.dkim.keys)");
         }
         keys = SigningKeys.watch(Path.of(config.getKeys().strip()));
+        String pslFile = getEndpoint().getCamelContext().getPropertiesComponent()
+                .resolveProperty("gateway.dmarc.psl-file").orElse("").strip();
+        organizations = pslFile.isEmpty() ? OrganizationalDomains.bundled()
+                : OrganizationalDomains.fromFile(Path.of(pslFile));
         signer = new DkimSigner(names(config.getSignedHeaders(), DkimSigner.RECOMMENDED),
                 names(config.getOversignedHeaders(), List.of()), Clock.systemUTC());
     }
@@ -80,7 +89,7 @@ final class DkimSignProducer extends DefaultProducer {
             notSigned(exchange, "no From address that parses");
             return;
         }
-        List<SigningKey> signing = domains.stream().flatMap(domain -> keys.forDomain(domain).stream()).toList();
+        List<SigningKey> signing = domains.stream().flatMap(domain -> keysFor(domain).stream()).distinct().toList();
         if (signing.isEmpty()) {
             notSigned(exchange, "no key for " + String.join(", ", domains));
             return;
@@ -96,6 +105,16 @@ final class DkimSignProducer extends DefaultProducer {
         MessageBytes.replaceHeader(exchange, signatures.get(), 0);
         message.setHeader(MailEditConstants.DKIM_SIGNED,
                 signing.stream().map(SigningKey::toString).collect(Collectors.joining(", ")));
+    }
+
+    /** The From domain's own keys; without any, its organizational domain's. */
+    private List<SigningKey> keysFor(String domain) {
+        List<SigningKey> own = keys.forDomain(domain);
+        if (!own.isEmpty()) {
+            return own;
+        }
+        String organization = organizations.of(domain);
+        return organization.equals(domain) ? own : keys.forDomain(organization);
     }
 
     private static void notSigned(Exchange exchange, String why) {

@@ -55,6 +55,9 @@ class DkimSignBlockTest {
         dns = Dns.create(server.address(), Duration.ofSeconds(5));
         PublishedKeys.generate(keys, server, "example.test", "rsa", "rsa");
         PublishedKeys.generate(keys, server, "example.test", "ed", "ed25519");
+        // an organization's key, and one subdomain with a key of its own (.com is on the public suffix list)
+        PublishedKeys.generate(keys, server, "example.com", "org", "rsa");
+        PublishedKeys.generate(keys, server, "sales.example.com", "sales", "ed25519");
         camel = new DefaultCamelContext();
         camel.addRoutes(new RouteBuilder() {
             @Override
@@ -130,6 +133,29 @@ class DkimSignBlockTest {
         assertThat(text.indexOf("\r\nDKIM-Signature: v=1; a=ed25519-sha256; ")).isPositive();
         assertThat(exchange.getMessage().getHeader(SmtpdConstants.SIZE, Long.class)).isEqualTo(body.length);
         assertThat(results(exchange)).containsExactly(DkimResult.Result.PASS, DkimResult.Result.PASS);
+    }
+
+    @Test
+    void aSubdomainWithoutKeysIsSignedWithItsOrganizationsKeysAndOneWithKeysWithItsOwn() {
+        Exchange sub = sign(message("alice@mail.EU.example.com"));
+        assertThat(sub.getMessage().getHeader(MailEditConstants.DKIM_SIGNED)).isEqualTo("d=example.com s=org rsa-sha256");
+        assertThat(results(sub)).containsExactly(DkimResult.Result.PASS);
+
+        Exchange own = sign(message("bob@sales.example.com"));
+        assertThat(own.getMessage().getHeader(MailEditConstants.DKIM_SIGNED))
+                .isEqualTo("d=sales.example.com s=sales ed25519-sha256");
+        assertThat(results(own)).containsExactly(DkimResult.Result.PASS);
+
+        Exchange both = sign(message("a@x.example.com, b@y.example.com"));
+        assertThat(both.getMessage().getHeader(MailEditConstants.DKIM_SIGNED))
+                .as("two authors of one organization: its key signs once").isEqualTo("d=example.com s=org rsa-sha256");
+
+        // a TLD the list lacks is a suffix by the default rule: example.test is sub.example.test's organization
+        assertThat(sign(message("carol@sub.example.test")).getMessage().getHeader(MailEditConstants.DKIM_SIGNED))
+                .isEqualTo("d=example.test s=rsa rsa-sha256, d=example.test s=ed ed25519-sha256");
+        // nobody's key for the organization: unsigned, naming the From domain
+        assertThat(sign(message("dave@sub.other.test")).getMessage().getHeader(MailEditConstants.DKIM_SIGNED))
+                .isEqualTo("no key for sub.other.test");
     }
 
     @Test
