@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * of its own is signed with its organizational domain's keys ({@code d=example.com} for {@code mail.example.com}):
  * that aligns under DMARC's relaxed alignment, the default, and is what Rspamd's signing does by default
  * ({@code use_esld}), so one key serves an organization's subdomains. The public suffix list is DMARC's
- * ({@code gateway.dmarc.psl-file}, else the bundled one). Mail whose From domain has no key either way goes on unsigned with the reason in {@code MailDkimSigned}: never a failure of the message. The route
+ * ({@code gateway.dmarc.psl-file}, else the bundled one). Mail whose From domain has no key either way goes on
+ * unsigned with the reason in {@code MailDkimSigned}: never a failure of the message. The route
  * decides which mail comes here (as shipped: authenticated users and trusted networks), as its last step before
  * the spool, so that a delivery retry never signs again. The keys are read at start (a key that cannot sign stops
  * the start, saying why) and again when their directory changes.
@@ -57,10 +58,8 @@ final class DkimSignProducer extends DefaultProducer {
                     + " keys (gateway.dkim.keys)");
         }
         keys = SigningKeys.watch(Path.of(config.getKeys().strip()));
-        String pslFile = getEndpoint().getCamelContext().getPropertiesComponent()
-                .resolveProperty("gateway.dmarc.psl-file").orElse("").strip();
-        organizations = pslFile.isEmpty() ? OrganizationalDomains.bundled()
-                : OrganizationalDomains.fromFile(Path.of(pslFile));
+        organizations = OrganizationalDomains.configured(getEndpoint().getCamelContext().getPropertiesComponent()
+                .resolveProperty("gateway.dmarc.psl-file").orElse(""));
         signer = new DkimSigner(names(config.getSignedHeaders(), DkimSigner.RECOMMENDED),
                 names(config.getOversignedHeaders(), List.of()), Clock.systemUTC());
     }

@@ -6,7 +6,6 @@ import dev.mailgateway.mailauth.dkim.DkimVerifier;
 import dev.mailgateway.mailauth.dmarc.DmarcVerifier;
 import dev.mailgateway.mailauth.dmarc.OrganizationalDomains;
 import dev.mailgateway.mailauth.spf.SpfVerifier;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -87,8 +86,7 @@ public class MailAuthComponent extends DefaultComponent {
 
     synchronized DmarcVerifier dmarc() throws java.io.IOException {
         if (dmarc == null) {
-            dmarc = new DmarcVerifier(dns(), pslFile == null || pslFile.isBlank() ? OrganizationalDomains.bundled()
-                    : OrganizationalDomains.fromFile(Path.of(pslFile.trim())));
+            dmarc = new DmarcVerifier(dns(), OrganizationalDomains.configured(pslFile));
         }
         return dmarc;
     }

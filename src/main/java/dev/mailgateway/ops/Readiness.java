@@ -100,7 +100,9 @@ public final class Readiness implements AutoCloseable {
             return new Check(false, store.describe() + ": no answer within " + TIMEOUT.toSeconds() + " s");
         } catch (ExecutionException e) {
             // (Lettuce's own timeout is the store's, gateway.state.timeout: usually the first to expire)
-            return new Check(false, store.describe() + ": " + e.getCause().getMessage());
+            Throwable cause = e.getCause();
+            return new Check(false, store.describe() + ": "
+                    + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Check(false, "interrupted");
@@ -114,8 +116,7 @@ public final class Readiness implements AutoCloseable {
         }
         String base = url.getRawPath() == null ? "" : url.getRawPath().replaceAll("/+$", "");
         return ask(url.getHost(), port(url, 11333), "GET " + base + "/ping HTTP/1.0\r\nHost: " + url.getHost()
-                + "\r\n\r\n", reply -> reply.startsWith("HTTP/1.") && reply.split(" ", 3).length > 1
-                        && reply.split(" ", 3)[1].equals("200") && reply.contains("pong"), "pong");
+                + "\r\n\r\n", reply -> reply.matches("(?s)HTTP/1\\.[01] 200 .*") && reply.contains("pong"), "pong");
     }
 
     /**

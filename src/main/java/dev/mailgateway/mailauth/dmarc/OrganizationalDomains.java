@@ -60,6 +60,14 @@ public final class OrganizationalDomains {
         }
     }
 
+    /**
+     * The list {@code gateway.dmarc.psl-file} names: that file, or the bundled list when blank (DMARC's check and
+     * DKIM signing use the same).
+     */
+    public static OrganizationalDomains configured(String pslFile) throws IOException {
+        return pslFile == null || pslFile.isBlank() ? bundled() : fromFile(Path.of(pslFile.strip()));
+    }
+
     /** The list bundled in crawler-commons (its date is in the file's {@code VERSION} comment). */
     public static OrganizationalDomains bundled() {
         return Bundled.LIST;
