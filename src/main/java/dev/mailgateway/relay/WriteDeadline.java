@@ -55,16 +55,10 @@ final class WriteDeadline extends FilterOutputStream {
         write(new byte[] {(byte) b}, 0, 1);
     }
 
-    @Override
-    public void close() throws IOException {
-        OPEN.remove(this);
-        super.close();
-    }
-
     /** Closes the socket of a write that has taken too long; true when there is nothing more to watch. */
     private boolean overdue(long now) {
         if (socket.isClosed()) {
-            return true; // the connection is over (OutboundConnection closes the socket, not this stream)
+            return true; // the connection is over: forgotten here (OutboundConnection closes the socket, not streams)
         }
         long since = writingSince;
         if (since != IDLE && now - since > timeoutNanos) {

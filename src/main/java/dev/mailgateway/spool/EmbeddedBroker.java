@@ -1,9 +1,12 @@
 package dev.mailgateway.spool;
 
 import jakarta.jms.InvalidSelectorException;
+import jakarta.jms.JMSException;
 import dev.mailgateway.files.OwnerOnly;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.activemq.broker.BrokerPlugin;
 import org.apache.activemq.broker.BrokerService;
 import org.apache.activemq.broker.TransportConnector;
@@ -19,6 +22,9 @@ import org.apache.activemq.broker.region.virtual.VirtualDestination;
 import org.apache.activemq.broker.region.virtual.VirtualDestinationInterceptor;
 import org.apache.activemq.broker.region.virtual.VirtualTopic;
 import org.apache.activemq.command.ActiveMQDestination;
+import org.apache.activemq.command.ActiveMQMessage;
+import org.apache.activemq.filter.MessageEvaluationContext;
+import org.apache.activemq.filter.NonCachedMessageEvaluationContext;
 import org.apache.activemq.command.ActiveMQQueue;
 import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
 import org.apache.camel.support.service.ServiceSupport;
@@ -170,6 +176,49 @@ public final class EmbeddedBroker extends ServiceSupport {
             + SpoolEnvelope.QUARANTINE + " = FALSE)";
 
     static VirtualDestinationInterceptor spoolFanOut() throws InvalidSelectorException {
+        VirtualTopic events = new VirtualTopic();
+        events.setName("VirtualTopic.>");
+        events.setPrefix("Consumer.*.");
+        events.setDropOnResourceLimit(true);
+        VirtualDestinationInterceptor interceptor = new VirtualDestinationInterceptor();
+        interceptor.setVirtualDestinations(new VirtualDestination[] {spool(), events});
+        return interceptor;
+    }
+
+    /**
+     * The queues the spool would forward a message with these properties to, by the same selectors the broker
+     * applies (for explain, which sends nothing): mail.relay, mail.relay.large or mail.quarantine first, then
+     * mail.archive and mail.copies when marked. Values JMS cannot carry are left out, as camel-jms leaves them.
+     */
+    public static List<String> forwardedTo(Map<String, Object> properties) {
+        try {
+            ActiveMQMessage message = new ActiveMQMessage();
+            for (Map.Entry<String, Object> property : properties.entrySet()) {
+                Object value = property.getValue();
+                if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+                    try {
+                        message.setObjectProperty(property.getKey(), value);
+                    } catch (JMSException | RuntimeException notAProperty) {
+                        // a name JMS does not take: camel-jms would not send it either
+                    }
+                }
+            }
+            MessageEvaluationContext context = new NonCachedMessageEvaluationContext();
+            context.setMessageReference(message);
+            List<String> queues = new ArrayList<>();
+            for (Object target : spool().getForwardTo()) {
+                FilteredDestination filtered = (FilteredDestination) target;
+                if (filtered.matches(context)) {
+                    queues.add(filtered.getDestination().getPhysicalName());
+                }
+            }
+            return queues;
+        } catch (JMSException e) {
+            throw new IllegalStateException("the spool's selectors cannot be evaluated", e);
+        }
+    }
+
+    private static CompositeQueue spool() throws InvalidSelectorException {
         CompositeQueue spool = new CompositeQueue();
         spool.setName(Queues.SPOOL);
         spool.setForwardOnly(true);
@@ -180,13 +229,7 @@ public final class EmbeddedBroker extends ServiceSupport {
                 filtered(Queues.QUARANTINE, SpoolEnvelope.QUARANTINE + " = TRUE"),
                 filtered(Queues.ARCHIVE, SpoolEnvelope.ARCHIVE + " = TRUE"),
                 filtered(Queues.COPIES, SpoolEnvelope.COPIES + " IS NOT NULL AND " + NOT_QUARANTINED)));
-        VirtualTopic events = new VirtualTopic();
-        events.setName("VirtualTopic.>");
-        events.setPrefix("Consumer.*.");
-        events.setDropOnResourceLimit(true);
-        VirtualDestinationInterceptor interceptor = new VirtualDestinationInterceptor();
-        interceptor.setVirtualDestinations(new VirtualDestination[] {spool, events});
-        return interceptor;
+        return spool;
     }
 
     private static FilteredDestination filtered(String queue, String selector) throws InvalidSelectorException {

@@ -2,6 +2,7 @@ package dev.mailgateway.spool;
 
 import dev.mailgateway.mail.Postmaster;
 import dev.mailgateway.mail.MailAddress;
+import dev.mailgateway.mailauth.MailAuthConstants;
 import dev.mailgateway.smtpd.SmtpdConstants;
 import java.util.List;
 import org.apache.camel.Exchange;
@@ -35,8 +36,6 @@ public final class SpoolEnvelope implements Processor {
      * never copied: copies are of mail that is delivered. Boolean.
      */
     public static final String QUARANTINE = "SpoolQuarantine";
-    /** Set by the authentication and filtering blocks: the message is to be quarantined. Boolean. */
-    private static final String QUARANTINE_VERDICT = "MailQuarantine";
     /** Whether the message is delivered in the large-message lane (mail.relay.large). Boolean. */
     public static final String LARGE = "SpoolLarge";
     /** Whether the spool also forwards the message to mail.archive. Boolean. */
@@ -95,7 +94,7 @@ public final class SpoolEnvelope implements Processor {
         message.setHeader(ATTEMPTS, 0);
         Long size = message.getHeader(SmtpdConstants.SIZE, Long.class);
         message.setHeader(LARGE, size != null && size > largeMessageSize);
-        message.setHeader(QUARANTINE, Boolean.TRUE.equals(message.getHeader(QUARANTINE_VERDICT, Boolean.class)));
+        message.setHeader(QUARANTINE, Boolean.TRUE.equals(message.getHeader(MailAuthConstants.QUARANTINE, Boolean.class)));
         // a step before may have marked it for the archive already (mail-event:archive): never unmarked here
         message.setHeader(ARCHIVE, archive || Boolean.TRUE.equals(message.getHeader(ARCHIVE, Boolean.class)));
     }

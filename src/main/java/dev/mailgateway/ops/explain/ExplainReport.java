@@ -7,6 +7,7 @@ import dev.mailgateway.mail.MailAddress;
 import dev.mailgateway.mail.MessageBytes;
 import dev.mailgateway.relay.NextHopPlan;
 import dev.mailgateway.smtpd.SmtpdConstants;
+import dev.mailgateway.spool.EmbeddedBroker;
 import dev.mailgateway.spool.Queues;
 import dev.mailgateway.spool.SpoolEnvelope;
 import java.nio.charset.StandardCharsets;
@@ -117,29 +118,21 @@ final class ExplainReport {
 
     /** Kept on mail.quarantine: sent there by a route of the operator's, or forwarded there by the spool. */
     private static boolean quarantined(RecordingJms.Sent queued) {
-        return queued.destination().endsWith(Queues.QUARANTINE)
-                || Boolean.TRUE.equals(queued.headers().get(SpoolEnvelope.QUARANTINE));
+        return queued.destination().endsWith(Queues.QUARANTINE) || spooledTo(queued).contains(Queues.QUARANTINE);
+    }
+
+    /** Where the spool forwards the message, by the broker's own selectors (EmbeddedBroker.spoolFanOut). */
+    private static List<String> spooledTo(RecordingJms.Sent queued) {
+        return queued.destination().equals("queue:" + Queues.SPOOL) ? EmbeddedBroker.forwardedTo(queued.headers())
+                : List.of();
     }
 
     private static Map<String, Object> queued(RecordingJms.Sent queued) {
         Map<String, Object> where = new LinkedHashMap<>();
-        String queue = queued.destination().substring("queue:".length());
-        where.put("queue", queue);
-        List<String> forwarded = new ArrayList<>();
-        if (queue.equals(Queues.SPOOL)) {
-            // as the spool's composite queue forwards (EmbeddedBroker.spoolFanOut)
-            boolean quarantined = quarantined(queued);
-            forwarded.add(quarantined ? Queues.QUARANTINE
-                    : Boolean.TRUE.equals(queued.headers().get(SpoolEnvelope.LARGE)) ? Queues.RELAY_LARGE
-                    : Queues.RELAY);
-            if (Boolean.TRUE.equals(queued.headers().get(SpoolEnvelope.ARCHIVE))) {
-                forwarded.add(Queues.ARCHIVE);
-            }
-            Object copies = queued.headers().get(SpoolEnvelope.COPIES);
-            if (!quarantined && copies != null && !copies.toString().isBlank()) {
-                forwarded.add(Queues.COPIES);
-                where.put("copiesTo", List.of(copies.toString().split("\\s*,\\s*")));
-            }
+        where.put("queue", queued.destination().substring("queue:".length()));
+        List<String> forwarded = spooledTo(queued);
+        if (forwarded.contains(Queues.COPIES)) {
+            where.put("copiesTo", List.of(queued.headers().get(SpoolEnvelope.COPIES).toString().split("\\s*,\\s*")));
         }
         where.put("forwardedTo", forwarded);
         return where;
