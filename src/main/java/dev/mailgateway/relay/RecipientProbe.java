@@ -255,6 +255,9 @@ public final class RecipientProbe extends ServiceSupport {
         /** Over, whatever it was doing: its connection closed, and the answer given (when it was not yet). */
         void end(RemoteReply reply) {
             over = true;
+            // the answer before the closing: closing makes the conversation's thread fail (a connect in progress
+            // reads as "connect failed"), and that must not get in first with an answer of its own
+            answer(reply);
             OutboundConnection open = connection;
             if (open != null) {
                 open.close(); // a read or write under way on the conversation's thread fails at once
@@ -264,7 +267,6 @@ public final class RecipientProbe extends ServiceSupport {
                 timer.cancel(false);
             }
             conversations.remove(this);
-            answer(reply);
         }
 
         private void answer(RemoteReply reply) {
