@@ -162,7 +162,7 @@ threads() { for t in /proc/$GW/task/*; do read -r line < "$t/stat" 2>/dev/null |
 [ -z "${THREADS:-}" ] || threads > "$DATA/threads0"
 # PROFILE=out.collapsed (with ASYNC_PROFILER=path/to/libasyncProfiler.so, from Maven Central's
 # tools.profiler:async-profiler jar): a CPU profile of the measured part only, in collapsed-stack form, per thread
-[ -z "${PROFILE:-}" ] || jcmd $GW JVMTI.agent_load "$ASYNC_PROFILER" "\"start,event=itimer,interval=1ms,threads\"" >/dev/null
+[ -z "${PROFILE:-}" ] || jcmd $GW JVMTI.agent_load "$ASYNC_PROFILER" "\"start,event=${PROFILE_EVENT:-itimer},interval=${PROFILE_INTERVAL:-1ms},threads\"" >/dev/null
 c0=$(cpu); [ -z "$DRAIN" ] || d0=$(cpu $DRAIN)
 t0=$(date +%s.%N); source_run "$N"; t1=$(date +%s.%N); wait_sent $((base + N)); t2=$(date +%s.%N)
 c1=$(cpu); [ -z "$DRAIN" ] || d1=$(cpu $DRAIN)

@@ -2,6 +2,7 @@ package dev.mailgateway.fanout;
 
 import dev.mailgateway.ops.ThrottledWarnings;
 import dev.mailgateway.spool.Queues;
+import dev.mailgateway.spool.SessionSpreadingConnectionFactory;
 import dev.mailgateway.spool.Spool;
 import jakarta.jms.ConnectionFactory;
 import java.time.Duration;
@@ -70,6 +71,9 @@ public class MailEventComponent extends DefaultComponent {
 
     /** The pool's own factory: the publisher holds its connection for good, which a pooled one must not be. */
     private static ConnectionFactory unpooled(ConnectionFactory factory) {
+        if (factory instanceof SessionSpreadingConnectionFactory spreading) {
+            return unpooled(spreading.pool());
+        }
         if (factory instanceof JmsPoolConnectionFactory pool && pool.getConnectionFactory() instanceof ConnectionFactory
                 inner) {
             return inner;

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Puts the spool into a Camel context before it starts: the embedded broker (unless an external one is
- * configured) and the pooled connection factory, bound as {@code jmsConnectionFactory} for the jms component.
+ * configured) and the pooled connection factory, bound as {@code jmsConnectionFactory} for the jms component
+ * (with each session of a connection on a pooled connection of its own: {@link SessionSpreadingConnectionFactory}).
  * Both are context services, so they start before the routes and stop after them, the broker last.
  */
 public final class Spool {
@@ -33,7 +34,9 @@ public final class Spool {
         ActiveMQConnectionFactory activeMq = ConnectionFactories.activeMq(settings);
         JmsPoolConnectionFactory pooled = ConnectionFactories.pooled(activeMq, settings.maxConnections());
         context.addService(new PoolService(pooled, settings.embedded() ? null : activeMq, settings.brokerUrl()), true, true);
-        context.getRegistry().bind(CONNECTION_FACTORY, pooled);
+        // consumers' sessions spread over the pool's connections as senders' already are (see the class)
+        context.getRegistry().bind(CONNECTION_FACTORY,
+                new SessionSpreadingConnectionFactory(pooled, settings.maxConnections()));
         return pooled;
     }
 
