@@ -4,6 +4,8 @@
 # from src/bench/starttls_load.py (asyncio + OpenSSL); one such process drives ~550 msg/s here, so P of them run
 # side by side, S/P sessions each. Prints each process, the total, and the gateway's CPU time per message.
 #
+# BENCH_JAVA_OPTS in the environment goes to the gateway's JVM (e.g. -XX:TieredStopAtLevel=1).
+#
 #   src/bench/starttls.sh [messages=10000] [sessions=20] [size=4096] [processes=2]
 set -euo pipefail
 N=${1:-10000} S=${2:-20} L=${3:-4096} P=${4:-2}
@@ -12,7 +14,7 @@ cd "$(dirname "$0")/../.."
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 DATA=$(mktemp -d)
-java -Xmx1g -Dgateway.smtp.port="$PORT" -Dgateway.data-dir="$DATA" \
+java -Xmx1g ${BENCH_JAVA_OPTS:-} -Dgateway.smtp.port="$PORT" -Dgateway.data-dir="$DATA" \
   -Dcamel.main.routes-include-pattern=file:src/bench/routes/count.yaml \
   -Dcamel.component.smtpd.configuration.tls-self-signed-directory="$DATA/tls" \
   -jar target/mail-gateway.jar > target/bench-starttls.log 2>&1 &
