@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,6 +54,15 @@ public final class Readiness implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    /**
+     * Where the checks that wait for an answer run, side by side. Each ends within its own timeout (the broker's
+     * session, which may not, is on {@link #probes}), so the threads are as many as checks asked at once.
+     */
+    private final ExecutorService askers = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "admin-readiness-check");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public Readiness(CamelContext context) {
         this.context = context;
@@ -64,27 +74,47 @@ public final class Readiness implements AutoCloseable {
         return status.isStarting() || status.isStarted();
     }
 
-    /** Every check by name, in a stable order. */
+    /**
+     * Every check by name, in a stable order. The checks that wait for an answer run side by side, so the
+     * answer takes about {@link #TIMEOUT} when everything hangs, not that times the number of checks.
+     */
     public Map<String, Check> checks() {
-        Map<String, Check> checks = new LinkedHashMap<>();
-        checks.put("listeners", listeners());
-        checks.put("broker", broker());
+        Map<String, CompletableFuture<Check>> asked = new LinkedHashMap<>();
+        asked.put("listeners", CompletableFuture.completedFuture(listeners()));
+        asked.put("broker", CompletableFuture.supplyAsync(this::broker, askers));
         String redis = property("gateway.state.redis");
         if (!redis.isEmpty()) {
-            checks.put("redis", redis(URI.create(redis)));
+            asked.put("redis", CompletableFuture.supplyAsync(() -> redis(URI.create(redis)), askers));
         }
         String rspamd = property("gateway.spam.rspamd.url");
         if (!rspamd.isEmpty()) {
-            checks.put("rspamd", rspamd(URI.create(rspamd)));
+            asked.put("rspamd", CompletableFuture.supplyAsync(() -> rspamd(URI.create(rspamd)), askers));
         }
         String spamd = property("gateway.spam.spamd.address");
         if (!spamd.isEmpty()) {
             URI address = URI.create("tcp://" + spamd);
             // the spamc protocol's PING; spamd answers "SPAMD/1.5 0 PONG" and closes
-            checks.put("spamd", ask(address.getHost(), port(address, 783), "PING SPAMC/1.5\r\n\r\n",
-                    reply -> reply.startsWith("SPAMD/") && reply.contains(" 0 PONG"), "PONG"));
+            asked.put("spamd", CompletableFuture.supplyAsync(() -> ask(address.getHost(), port(address, 783),
+                    "PING SPAMC/1.5\r\n\r\n", reply -> reply.startsWith("SPAMD/") && reply.contains(" 0 PONG"),
+                    "PONG"), askers));
         }
+        Map<String, Check> checks = new LinkedHashMap<>();
+        asked.forEach((name, check) -> checks.put(name, result(check)));
         return checks;
+    }
+
+    /** A check's result: each ends within its own timeout, this only waits for it (with a margin, never for ever). */
+    private static Check result(CompletableFuture<Check> check) {
+        try {
+            return check.get(3 * TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return new Check(false, "no result within " + 3 * TIMEOUT.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            return new Check(false, String.valueOf(e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Check(false, "interrupted");
+        }
     }
 
     /** PING on the policy blocks' own Redis connection; only the port when no route uses the policy blocks. */
@@ -231,5 +261,6 @@ public final class Readiness implements AutoCloseable {
     @Override
     public void close() {
         probes.shutdownNow();
+        askers.shutdownNow();
     }
 }

@@ -149,15 +149,23 @@ class AdminPortTest {
 
     @Test
     void anEngineAddressThatTakesConnectionsButDoesNotAnswerIsNotReady() throws Exception {
-        try (Tarpit silent = Tarpit.start(Duration.ofMinutes(10));
+        try (Tarpit silentSpamd = Tarpit.start(Duration.ofMinutes(10));
+                Tarpit silentRspamd = Tarpit.start(Duration.ofMinutes(10));
                 TestGateway gateway = TestGateway.start(dir.resolve("gw"), Map.of("gateway.relay.enabled", "false",
-                        "gateway.spam.spamd.address", silent.address()))) {
+                        "gateway.spam.spamd.address", silentSpamd.address(),
+                        "gateway.spam.rspamd.url", "http://" + silentRspamd.address()))) {
             HttpResponse<String> ready = get(gateway, "/health/ready", null);
             assertThat(ready.statusCode()).isEqualTo(503);
-            JsonNode spamd = new ObjectMapper().readTree(ready.body()).get("checks").get("spamd");
-            assertThat(spamd.get("status").asText()).isEqualTo("DOWN");
-            assertThat(spamd.get("detail").asText()).isEqualTo(silent.address() + ": no answer within 2 s");
-            assertThat(silent.connections()).isPositive();
+            JsonNode checks = new ObjectMapper().readTree(ready.body()).get("checks");
+            assertThat(checks.get("spamd").get("status").asText()).isEqualTo("DOWN");
+            assertThat(checks.get("spamd").get("detail").asText())
+                    .isEqualTo(silentSpamd.address() + ": no answer within 2 s");
+            assertThat(checks.get("rspamd").get("status").asText()).isEqualTo("DOWN");
+            assertThat(checks.get("rspamd").get("detail").asText())
+                    .isEqualTo(silentRspamd.address() + ": no answer within 2 s");
+            // asked side by side: one after the other, the second would be asked only when the first's 2 s are up
+            long apart = Math.abs(silentSpamd.takenAt().get(0) - silentRspamd.takenAt().get(0));
+            assertThat(Duration.ofNanos(apart)).as("between the two questions").isLessThan(Duration.ofSeconds(1));
         }
     }
 

@@ -23,6 +23,7 @@ public final class Tarpit implements AutoCloseable {
     private final ServerSocket server;
     private final List<Socket> held = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final List<Long> takenAt = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService greeter = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "tarpit-greeter");
         thread.setDaemon(true);
@@ -45,6 +46,7 @@ public final class Tarpit implements AutoCloseable {
             try {
                 Socket socket = server.accept();
                 held.add(socket);
+                takenAt.add(System.nanoTime());
                 connections.incrementAndGet();
                 greeter.schedule(() -> {
                     try {
@@ -70,6 +72,11 @@ public final class Tarpit implements AutoCloseable {
     /** Connections taken so far (while nobody is greeted, all of them are still held by their clients). */
     public int connections() {
         return connections.get();
+    }
+
+    /** System.nanoTime() when each connection was taken, in order. */
+    public List<Long> takenAt() {
+        return takenAt;
     }
 
     @Override
