@@ -11,6 +11,7 @@ import org.apache.activemq.broker.BrokerPlugin;
 import org.apache.activemq.broker.BrokerService;
 import org.apache.activemq.broker.TransportConnector;
 import org.apache.activemq.security.AuthenticationUser;
+import org.apache.activemq.plugin.StatisticsBrokerPlugin;
 import org.apache.activemq.security.SimpleAuthenticationPlugin;
 import org.apache.activemq.broker.region.DestinationInterceptor;
 import org.apache.activemq.broker.region.policy.IndividualDeadLetterStrategy;
@@ -137,7 +138,9 @@ public final class EmbeddedBroker extends ServiceSupport {
         SimpleAuthenticationPlugin authentication = new SimpleAuthenticationPlugin(List.of(
                 new AuthenticationUser(settings.username(), settings.password(), "gateway")));
         authentication.setAnonymousAccessAllowed(false);
-        service.setPlugins(new BrokerPlugin[] {authentication});
+        // the statistics plugin answers the queue depths a gateway on this broker as an external one asks for
+        // (BrokerStatistics); config/activemq.xml has it too
+        service.setPlugins(new BrokerPlugin[] {authentication, new StatisticsBrokerPlugin()});
         return service;
     }
 

@@ -2,6 +2,7 @@ package dev.mailgateway.spool;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.jms.ConnectionFactory;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -10,10 +11,10 @@ import org.apache.activemq.broker.region.Destination;
 import org.apache.activemq.command.ActiveMQQueue;
 
 /**
- * How much mail waits where, read from the embedded broker's own statistics when scraped (nothing is browsed):
- * {@code spool_queue_messages{queue=...}} for each mail queue and its dead-letter queue, and
- * {@code spool_scheduled_messages}, the retries the broker's scheduler holds until their time. An external broker
- * reports its queues itself (ActiveMQ's JMX or its Prometheus exporter); the gateway does not browse them.
+ * How much mail waits where, read from the broker's own statistics when scraped (nothing is browsed):
+ * {@code spool_queue_messages{queue=...}} for each mail queue and its dead-letter queue, and, on the embedded
+ * broker, {@code spool_scheduled_messages}, the retries the broker's scheduler holds until their time. An external
+ * broker is asked through ActiveMQ's statistics plugin (config/activemq.xml has it; see {@link BrokerStatistics}).
  */
 final class QueueDepths {
 
@@ -31,12 +32,21 @@ final class QueueDepths {
         this.broker = broker;
     }
 
+    /** The same gauges for an external broker, from its statistics plugin (scheduled mail is not reported). */
+    static void registerExternal(MeterRegistry registry, ConnectionFactory factory) {
+        BrokerStatistics statistics = new BrokerStatistics(factory);
+        for (String queue : QUEUES) {
+            Gauge.builder("spool.queue.messages", statistics, s -> s.messages(queue)).tag("queue", queue)
+                    .description("Messages on the queue now").strongReference(true).register(registry);
+        }
+    }
+
     /** Gauges hold their object weakly unless told otherwise: nothing else holds these. */
     static void register(MeterRegistry registry, Supplier<BrokerService> broker) {
         QueueDepths depths = new QueueDepths(broker);
         for (String queue : QUEUES) {
             Gauge.builder("spool.queue.messages", depths, d -> d.messages(queue)).tag("queue", queue)
-                    .description("Messages on the queue now (embedded broker)").strongReference(true)
+                    .description("Messages on the queue now").strongReference(true)
                     .register(registry);
         }
         Gauge.builder("spool.scheduled.messages", depths, QueueDepths::scheduled)

@@ -33,6 +33,9 @@ public final class Spool {
         }
         ActiveMQConnectionFactory activeMq = ConnectionFactories.activeMq(settings);
         JmsPoolConnectionFactory pooled = ConnectionFactories.pooled(activeMq, settings.maxConnections());
+        if (!settings.embedded()) {
+            QueueDepths.registerExternal(GatewayMetrics.registry(context), pooled);
+        }
         context.addService(new PoolService(pooled, settings.embedded() ? null : activeMq, settings.brokerUrl()), true, true);
         // consumers' sessions spread over the pool's connections as senders' already are (see the class)
         context.getRegistry().bind(CONNECTION_FACTORY,

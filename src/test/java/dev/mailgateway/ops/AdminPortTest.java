@@ -115,6 +115,27 @@ class AdminPortTest {
     }
 
     @Test
+    void queueDepthsOfAnExternalBrokerComeFromItsStatistics() throws Exception {
+        try (TestBroker broker = TestBroker.start(dir.resolve("broker"))) {
+            Map<String, String> config = new HashMap<>(broker.credentials());
+            config.put("gateway.broker.url", broker.url());
+            config.put("gateway.relay.enabled", "false"); // accepted mail stays on mail.relay
+            try (TestGateway gateway = TestGateway.start(dir.resolve("gw"), config)) {
+                try (SmtpClient client = SmtpClient.ehlo(gateway.port())) {
+                    client.sendMessage("a@src.test", "Subject: one\r\n\r\nfirst\r\n", "r1@dest.test");
+                    client.sendMessage("a@src.test", "Subject: two\r\n\r\nsecond\r\n", "r2@dest.test");
+                }
+                // asked in the background at most every 5 s: the first scrapes may still say NaN or 0
+                await().atMost(Duration.ofSeconds(60)).until(() -> value(get(gateway, "/metrics", null).body(),
+                        "spool_queue_messages{queue=\"mail.relay\"}") == 2);
+                String metrics = get(gateway, "/metrics", null).body();
+                assertThat(value(metrics, "spool_queue_messages{queue=\"mail.quarantine\"}")).isZero();
+                assertThat(value(metrics, "spool_queue_messages{queue=\"DLQ.mail.relay\"}")).isZero();
+            }
+        }
+    }
+
+    @Test
     void readyAsksRedisAndTheEnginesForAnAnswerNotOnlyForAConnection() throws Exception {
         RspamdServer rspamd = RspamdServer.shared();
         SpamdServer spamd = SpamdServer.shared();
