@@ -5,11 +5,10 @@ import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
 import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -23,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * in activemq.xml): a message sent to {@code ActiveMQ.Statistics.Destination.<queues>} with a reply-to queue is
  * answered with one map per matching queue (its {@code size} among others). Two questions cover every mail queue
  * and their dead letters ({@code mail.>}, {@code DLQ.mail.>}). The plugin sends no end marker that all versions
- * agree on, so the answers are read until none has come for a short while. Asked at most every five seconds,
+ * agree on, so the answers are read until none has come for a short while ({@link BrokerQuestion}). Asked at most every five seconds,
  * however often /metrics is scraped, and never on the scraping thread; a broker that does not answer (away, or
  * without the plugin) reads as unknown (NaN), not as empty queues.
  */
@@ -90,20 +89,12 @@ final class BrokerStatistics {
         try (Connection connection = factory.createConnection()) {
             connection.start();
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            Queue replies = session.createTemporaryQueue(); // goes with the connection
-            try (MessageConsumer consumer = session.createConsumer(replies);
-                    MessageProducer producer = session.createProducer(null)) {
-                for (String queries : new String[] {"mail.>", "DLQ.mail.>"}) {
-                    Message question = session.createMessage();
-                    question.setJMSReplyTo(replies);
-                    producer.send(session.createQueue(PREFIX + queries), question);
-                }
-                for (Message answer = consumer.receive(FIRST_ANSWER_MILLIS); answer != null;
-                        answer = consumer.receive(QUIET_MILLIS)) {
-                    if (answer instanceof MapMessage map && map.itemExists("destinationName")) {
-                        String name = map.getString("destinationName").replaceFirst("^queue://", "");
-                        found.put(name, map.getLong("size"));
-                    }
+            List<Queue> questions = List.of(session.createQueue(PREFIX + "mail.>"),
+                    session.createQueue(PREFIX + "DLQ.mail.>"));
+            for (Message answer : BrokerQuestion.ask(session, questions, question -> { }, FIRST_ANSWER_MILLIS,
+                    QUIET_MILLIS)) {
+                if (answer instanceof MapMessage map && map.itemExists("destinationName")) {
+                    found.put(map.getString("destinationName").replaceFirst("^queue://", ""), map.getLong("size"));
                 }
             }
         } catch (JMSException | RuntimeException e) {

@@ -5,7 +5,6 @@ import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
-import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -112,20 +111,15 @@ public final class QueueAdmin implements AutoCloseable {
 
     /** The messages in the broker's scheduler (deferred mail), as the scheduler's BROWSE hands them over. */
     private List<Message> scheduled() throws JMSException {
-        Destination replies = session.createTemporaryQueue();
+        // the scheduler sends one reply per job and no end marker: a quiet second means all are in
         List<Message> messages = new ArrayList<>();
-        try (MessageConsumer consumer = session.createConsumer(replies);
-                MessageProducer producer = session.createProducer(
-                        session.createTopic(ScheduledMessage.AMQ_SCHEDULER_MANAGEMENT_DESTINATION))) {
-            Message request = session.createMessage();
-            request.setStringProperty(ScheduledMessage.AMQ_SCHEDULER_ACTION, ScheduledMessage.AMQ_SCHEDULER_ACTION_BROWSE);
-            request.setJMSReplyTo(replies);
-            producer.send(request);
-            // the scheduler sends one reply per job and no end marker: a quiet second means all are in
-            for (Message m = consumer.receive(BROWSE_QUIET_MILLIS * 3); m != null; m = consumer.receive(BROWSE_QUIET_MILLIS)) {
-                if (m.getStringProperty(SmtpdConstants.QUEUE_ID) != null) {
-                    messages.add(m);
-                }
+        for (Message m : BrokerQuestion.ask(session,
+                List.of(session.createTopic(ScheduledMessage.AMQ_SCHEDULER_MANAGEMENT_DESTINATION)),
+                question -> question.setStringProperty(ScheduledMessage.AMQ_SCHEDULER_ACTION,
+                        ScheduledMessage.AMQ_SCHEDULER_ACTION_BROWSE),
+                BROWSE_QUIET_MILLIS * 3, BROWSE_QUIET_MILLIS)) {
+            if (m.getStringProperty(SmtpdConstants.QUEUE_ID) != null) {
+                messages.add(m);
             }
         }
         return messages;
