@@ -76,6 +76,7 @@ public final class GatewayMain {
             return;
         }
         useLoggingConfig(Path.of("config", "logback.xml"));
+        CompilerDirectives.install();
         create().run(args);
     }
 
