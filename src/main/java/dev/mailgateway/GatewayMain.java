@@ -76,7 +76,6 @@ public final class GatewayMain {
             return;
         }
         useLoggingConfig(Path.of("config", "logback.xml"));
-        CompilerDirectives.install();
         create().run(args);
     }
 
