@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The spool on an external broker: the broker going away, and several gateways sharing it. */
@@ -70,6 +72,53 @@ class SpoolResilienceTest {
             // was back (the route timeout answered for it), it arrives too, and the client's retry will duplicate it.
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> send(gateway.port(), 10));
             await().atMost(Duration.ofSeconds(60)).until(() -> sink.tokens().contains("10"));
+        }
+    }
+
+    /**
+     * The relay's consumers are spread over several pooled connections (spool/SessionSpreadingConnectionFactory).
+     * One of them is cut from the broker's side, mid-flow, the others stay up: with failover the cut connection
+     * resumes; without it (a plain tcp:// URL) its consumers fail, the listener container makes new ones, and the
+     * pool leaves the dead connection. Either way every message that heard 250 is delivered, and the relay gets
+     * all its consumers back. A client that hears 451 tries again, as a real one would.
+     */
+    @ParameterizedTest(name = "failover={0}")
+    @ValueSource(booleans = {true, false})
+    void oneCutSpoolConnectionLosesNoMailAndDeliveryGoesOn(boolean failover) throws Exception {
+        try (TestBroker broker = TestBroker.start(dir.resolve("broker")); Sink sink = Sink.start("")) {
+            Map<String, String> config = config(broker, sink, "gw.test");
+            config.put("gateway.broker.url", failover ? broker.url() : broker.tcpUrl());
+            config.put("gateway.relay.consumers", "6");
+            config.put("gateway.broker.connections", "3");
+            try (TestGateway gateway = TestGateway.start(dir.resolve("gw"), config)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> broker.consumers("mail.relay") == 6);
+                Set<String> accepted = new HashSet<>();
+                for (int i = 0; i < 10; i++) {
+                    send(gateway.port(), i);
+                    accepted.add(String.valueOf(i));
+                }
+                Thread cutter = new Thread(() -> {
+                    try {
+                        broker.cutOneConsumerConnection("mail.relay");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                cutter.start(); // while the next messages are being sent and delivered
+                for (int i = 10; i < 40; i++) {
+                    int token = i;
+                    await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> send(gateway.port(),
+                            token));
+                    accepted.add(String.valueOf(token));
+                }
+                cutter.join();
+
+                await().atMost(Duration.ofMinutes(2)).untilAsserted(
+                        () -> assertThat(new HashSet<>(sink.tokens())).containsAll(accepted));
+                await().atMost(Duration.ofSeconds(60)).until(() -> broker.consumers("mail.relay") == 6);
+                send(gateway.port(), 40);
+                await().atMost(Duration.ofSeconds(60)).until(() -> sink.tokens().contains("40"));
+            }
         }
     }
 

@@ -3,11 +3,15 @@ package dev.mailgateway.testing;
 import dev.mailgateway.spool.AdminAccess;
 import dev.mailgateway.spool.EmbeddedBroker;
 import dev.mailgateway.spool.SpoolSettings;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.activemq.broker.BrokerService;
+import org.apache.activemq.broker.Connection;
+import org.apache.activemq.broker.region.Destination;
+import org.apache.activemq.command.ActiveMQQueue;
 
 /**
  * A stand-alone ActiveMQ broker on a loopback port, configured as the gateway expects an external broker to be
@@ -62,6 +66,27 @@ public final class TestBroker implements AutoCloseable {
     /** A failover URL that reconnects quickly, as a gateway's gateway.broker.url. */
     public String url() {
         return "failover:(tcp://127.0.0.1:" + port + ")?initialReconnectDelay=100&maxReconnectDelay=1000";
+    }
+
+    /** The broker's address without failover: a gateway on it sees a cut connection fail instead of resuming it. */
+    public String tcpUrl() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    /** Consumers the broker has on the queue now. */
+    public int consumers(String queue) throws Exception {
+        return broker.getDestination(new ActiveMQQueue(queue)).getConsumers().size();
+    }
+
+    /**
+     * Cuts the connection of one of the queue's consumers from the broker's side, as a firewall that drops one idle
+     * TCP connection does; every other connection stays up. Returns the cut connection's id.
+     */
+    public String cutOneConsumerConnection(String queue) throws Exception {
+        Destination destination = broker.getDestination(new ActiveMQQueue(queue));
+        Connection connection = destination.getConsumers().get(0).getContext().getConnection();
+        connection.serviceExceptionAsync(new IOException("cut by the test"));
+        return connection.getConnectionId();
     }
 
     @Override
