@@ -14,6 +14,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -97,21 +99,22 @@ class SpoolResilienceTest {
                     send(gateway.port(), i);
                     accepted.add(String.valueOf(i));
                 }
-                Thread cutter = new Thread(() -> {
+                // cut while the next messages are being sent and delivered
+                CompletableFuture<org.apache.activemq.broker.Connection> cut = CompletableFuture.supplyAsync(() -> {
                     try {
-                        broker.cutOneConsumerConnection("mail.relay");
+                        return broker.cutOneConsumerConnection("mail.relay");
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
                 });
-                cutter.start(); // while the next messages are being sent and delivered
                 for (int i = 10; i < 40; i++) {
                     int token = i;
                     await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> send(gateway.port(),
                             token));
                     accepted.add(String.valueOf(token));
                 }
-                cutter.join();
+                org.apache.activemq.broker.Connection cutConnection = cut.get(60, TimeUnit.SECONDS);
+                await().atMost(Duration.ofSeconds(60)).until(() -> !cutConnection.isActive());
 
                 await().atMost(Duration.ofMinutes(2)).untilAsserted(
                         () -> assertThat(new HashSet<>(sink.tokens())).containsAll(accepted));

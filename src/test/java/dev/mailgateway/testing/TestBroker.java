@@ -80,13 +80,14 @@ public final class TestBroker implements AutoCloseable {
 
     /**
      * Cuts the connection of one of the queue's consumers from the broker's side, as a firewall that drops one idle
-     * TCP connection does; every other connection stays up. Returns the cut connection's id.
+     * TCP connection does; every other connection stays up. Returns the broker's side of the cut connection (a
+     * client that reconnects gets a new one).
      */
-    public String cutOneConsumerConnection(String queue) throws Exception {
+    public Connection cutOneConsumerConnection(String queue) throws Exception {
         Destination destination = broker.getDestination(new ActiveMQQueue(queue));
         Connection connection = destination.getConsumers().get(0).getContext().getConnection();
         connection.serviceExceptionAsync(new IOException("cut by the test"));
-        return connection.getConnectionId();
+        return connection;
     }
 
     @Override
