@@ -6,6 +6,7 @@ import jakarta.jms.ConnectionFactory;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleBiFunction;
 import org.apache.activemq.broker.BrokerService;
 import org.apache.activemq.broker.region.Destination;
 import org.apache.activemq.command.ActiveMQQueue;
@@ -34,24 +35,24 @@ final class QueueDepths {
 
     /** The same gauges for an external broker, from its statistics plugin (scheduled mail is not reported). */
     static void registerExternal(MeterRegistry registry, ConnectionFactory factory) {
-        BrokerStatistics statistics = new BrokerStatistics(factory);
-        for (String queue : QUEUES) {
-            Gauge.builder("spool.queue.messages", statistics, s -> s.messages(queue)).tag("queue", queue)
-                    .description("Messages on the queue now").strongReference(true).register(registry);
-        }
+        registerQueues(registry, new BrokerStatistics(factory), BrokerStatistics::messages);
     }
 
     /** Gauges hold their object weakly unless told otherwise: nothing else holds these. */
     static void register(MeterRegistry registry, Supplier<BrokerService> broker) {
         QueueDepths depths = new QueueDepths(broker);
-        for (String queue : QUEUES) {
-            Gauge.builder("spool.queue.messages", depths, d -> d.messages(queue)).tag("queue", queue)
-                    .description("Messages on the queue now").strongReference(true)
-                    .register(registry);
-        }
+        registerQueues(registry, depths, QueueDepths::messages);
         Gauge.builder("spool.scheduled.messages", depths, QueueDepths::scheduled)
                 .description("Deferred mail waiting in the broker's scheduler for its next attempt (embedded broker)")
                 .strongReference(true).register(registry);
+    }
+
+    /** {@code spool_queue_messages{queue=...}} for each watched queue, read from {@code source} when scraped. */
+    private static <T> void registerQueues(MeterRegistry registry, T source, ToDoubleBiFunction<T, String> messages) {
+        for (String queue : QUEUES) {
+            Gauge.builder("spool.queue.messages", source, s -> messages.applyAsDouble(s, queue)).tag("queue", queue)
+                    .description("Messages on the queue now").strongReference(true).register(registry);
+        }
     }
 
     private double messages(String queue) {
